@@ -1,0 +1,38 @@
+"""Process settings, read once from `PORTALHUB_*` environment variables (and `.env`) and passed down."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///var/portalhub.db"
+
+
+class Settings(BaseSettings):
+    """All knobs of the hub; every field is `PORTALHUB_<NAME>` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PORTALHUB_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_token: str | None = None
+    public_base_url: str = "http://127.0.0.1:8080"
+
+    # Polite fetching
+    contact: str = Field(default="operator@portalhub.invalid", description="Named in the User-Agent")
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 60.0
+    max_body_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 5
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.5  # seconds between two requests to one host
+    robots_cache_seconds: int = 3600
+
+    # Storage
+    raw_payload_dir: Path = Path("var/payloads")
+    raw_retention_days: int = 30
+    future_date_tolerance_minutes: int = 10
+
+    # Harvesting
+    harvest_concurrency: int = 8
+    lease_seconds: int = 600
