@@ -46,6 +46,7 @@ class LocalServer:
 def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes; Nagle would delay the second
 
         def log_message(self, format: str, *args: object) -> None:  # keep test output clean
             return
