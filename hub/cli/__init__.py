@@ -1,0 +1,48 @@
+"""The `portalhub` command line: `main()` and the command table (one module per command group)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from hub.cli import harvest, init, sources
+from hub.cli.console import EXIT_CONFIG, errors
+from hub.logs import configure_logging
+from hub.settings import Settings
+
+app = typer.Typer(
+    name="portalhub",
+    help="Syndication hub for Vietnam's government e-portals: harvest, normalise, deduplicate, republish.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(init.init)
+app.add_typer(sources.app, name="sources")
+app.command("harvest")(harvest.harvest)
+app.command("reprocess")(harvest.reprocess)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    log_level: Annotated[
+        str, typer.Option(envvar="PORTALHUB_LOG_LEVEL", help="DEBUG, INFO, WARNING or ERROR (to stderr).")
+    ] = "WARNING",
+) -> None:
+    """Build the settings once (PORTALHUB_* environment, .env) and set up logging for every command."""
+    configure_logging(log_level)
+    try:
+        ctx.obj = Settings()
+    except ValidationError as exc:
+        errors.print(f"error: bad PORTALHUB_* settings:\n{exc}", markup=False)
+        raise typer.Exit(EXIT_CONFIG) from exc
+
+
+def main() -> None:
+    """Console-script entry point (`portalhub`)."""
+    app()
+
+
+__all__ = ["app", "main"]
