@@ -33,8 +33,9 @@ from hub.settings import Settings
 from hub.storage.harvests import HarvestOutcome
 from hub.storage.sources import list_sources
 
-# Both mean the source answered as it should; `partial` (some records refused) is reported like a failure.
-SUCCEEDED = frozenset({HarvestStatus.SUCCESS, HarvestStatus.NOT_MODIFIED})
+# The source answered as it should. `partial` (the source worked, some records were refused) counts too:
+# one bad entry never fails a source; its issues are named on stderr and kept on the harvest record.
+SUCCEEDED = frozenset({HarvestStatus.SUCCESS, HarvestStatus.NOT_MODIFIED, HarvestStatus.PARTIAL})
 
 
 def harvest(
@@ -49,8 +50,8 @@ def harvest(
         raise typer.Exit(EXIT_CONFIG)
     with database(settings) as engine:
         total = len(_resolve(engine, source_ids))
-        outcomes = _run_with_progress(settings, engine, source_ids or None, total)
-    raise typer.Exit(_summarise(outcomes))
+        outcomes = run_with_progress(settings, engine, source_ids or None, total)
+    raise typer.Exit(summarise(outcomes))
 
 
 def reprocess(
@@ -62,11 +63,11 @@ def reprocess(
     """Run the stored raw records of SOURCE through the pipeline again, without fetching."""
     settings = settings_of(ctx)
     with database(settings) as engine:
-        from hub.reprocess import reprocess_source  # see _run_with_progress
+        from hub.reprocess import reprocess_source  # see run_with_progress
 
         _resolve(engine, [source_id])
         outcome = asyncio.run(reprocess_source(source_id, settings=settings, engine=engine))
-    raise typer.Exit(_summarise([outcome]))
+    raise typer.Exit(summarise([outcome]))
 
 
 def _resolve(engine: Engine, source_ids: Sequence[str] | None) -> list[str]:
@@ -81,7 +82,7 @@ def _resolve(engine: Engine, source_ids: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(source_ids))
 
 
-def _run_with_progress(
+def run_with_progress(
     settings: Settings, engine: Engine, ids: list[str] | None, total: int
 ) -> list[HarvestOutcome]:
     # Imported here: the pipeline pulls in every connector and parser, which `--help` and the
@@ -100,20 +101,21 @@ def _run_with_progress(
         )
 
 
-def _summarise(outcomes: Sequence[HarvestOutcome]) -> int:
-    """Print the summary table and each failure; return the exit code."""
+def summarise(outcomes: Sequence[HarvestOutcome]) -> int:
+    """Print the summary table, each failure and each source with record issues; return the exit code."""
     table = Table(title="Harvest summary", box=box.SIMPLE_HEAD)
     table.add_column("source", no_wrap=True)
     for header in ("status", "new", "updated", "unchanged", "errors", "http"):
         table.add_column(header, justify="left" if header == "status" else "right")
     failed = [outcome for outcome in outcomes if outcome.status not in SUCCEEDED]
+    with_issues = [outcome for outcome in outcomes if outcome.status == HarvestStatus.PARTIAL]
     for outcome in outcomes:
         counts = (outcome.items_new, outcome.items_updated, outcome.items_unchanged, outcome.error_count)
         table.add_row(
             outcome.source_id, outcome.status.value, *map(str, counts), str(outcome.http_status or "-")
         )
     print_table(table)
-    for outcome in failed:
+    for outcome in [*with_issues, *failed]:
         errors.print(_failure_line(outcome), markup=False)
     return EXIT_FAILED if failed else EXIT_OK
 

@@ -32,7 +32,7 @@ SOURCE_KEYS = (
 )
 SOURCES_HEADER = (
     "# Sample portals bundled with portalhub, served on loopback.\n"
-    "# Generated for this run: the ports change every time the portals are started.\n"
+    "# Generated for this run of the portals: the URLs hold their ports.\n"
 )
 
 
@@ -74,13 +74,17 @@ class SamplePortals:
         return {**ordered, **{key: value for key, value in fields.items() if key not in ordered}}
 
 
-def start_portals(portals: Iterable[Portal], host: str = "127.0.0.1") -> SamplePortals:
-    """Bind every portal first (so each knows the others' URLs for cross links), then serve."""
+def start_portals(portals: Iterable[Portal], host: str = "127.0.0.1", first_port: int = 0) -> SamplePortals:
+    """Bind every portal first (so each knows the others' URLs for cross links), then serve.
+
+    `first_port` 0 gives ephemeral ports; otherwise portal n listens on `first_port + n`, so URLs (and
+    therefore item identities) stay the same from one run of the demo to the next.
+    """
     portals = list(portals)
     servers: dict[str, SiteServer] = {}
     try:
-        for portal in portals:
-            servers[portal.id] = SiteServer(host)
+        for index, portal in enumerate(portals):
+            servers[portal.id] = SiteServer(host, first_port + index if first_port else 0)
         origins = {portal.origin: servers[portal.id].base_url for portal in portals}
         for portal in portals:
             servers[portal.id].start(portal.served_files(origins))
@@ -100,8 +104,10 @@ def stop_servers(servers: Iterable[SiteServer]) -> None:
 
 
 @contextmanager
-def serve_portals(portals: Iterable[Portal], host: str = "127.0.0.1") -> Iterator[SamplePortals]:
-    running = start_portals(portals, host)
+def serve_portals(
+    portals: Iterable[Portal], host: str = "127.0.0.1", first_port: int = 0
+) -> Iterator[SamplePortals]:
+    running = start_portals(portals, host, first_port)
     try:
         yield running
     finally:
@@ -109,7 +115,7 @@ def serve_portals(portals: Iterable[Portal], host: str = "127.0.0.1") -> Iterato
 
 
 @contextmanager
-def serve_sample_portals(host: str = "127.0.0.1") -> Iterator[SamplePortals]:
-    """Start every bundled sample portal on an ephemeral port of `host`; stop them on exit."""
-    with serve_portals(load_portals(), host) as running:
+def serve_sample_portals(host: str = "127.0.0.1", first_port: int = 0) -> Iterator[SamplePortals]:
+    """Start every bundled sample portal on `host` (ephemeral ports unless `first_port`); stop on exit."""
+    with serve_portals(load_portals(), host, first_port) as running:
         yield running

@@ -67,13 +67,13 @@ def is_fresh(file: StaticFile, if_none_match: str | None, if_modified_since: str
 
 
 class SiteServer(ThreadingHTTPServer):
-    """Binds on an ephemeral port at once (so URLs are known), serves once `start(files)` is called."""
+    """Binds at once (port 0: an ephemeral one) so URLs are known; serves once `start(files)` is called."""
 
     daemon_threads = True
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        super().__init__((host, 0), _Handler)
+        super().__init__((host, port), _Handler)
         self.files: Mapping[str, StaticFile] = {}
         self.requests: list[tuple[str, str, int]] = []  # (method, path, status), for tests and the demo log
         self._thread: threading.Thread | None = None
