@@ -1,0 +1,96 @@
+"""The matching text of an item: what is left of title and body once the carrier's marks are removed.
+
+Input: title and body (text or paragraphs, any Unicode form, stray markup). Output: `MatchText` — the
+NFC title core, the cleaned body paragraphs and the credit line taken out of them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dedupe.affixes import strip_title_affixes
+from dedupe.credit import Credit, strip_credit
+from dedupe.furniture import is_furniture_line, is_section_heading
+from dedupe.text import match_key
+
+_TAG = re.compile(r"<[^>]{0,500}>")
+# Zero-width characters some editors leave between words; they would split one word into two tokens.
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""))
+# Photo captions and bylines are furniture of one portal, not of the story.
+# A photo credit closing a caption ("Quang cảnh hội nghị. Ảnh: Minh Anh") names the photographer of one
+# portal; two copies with their own photographers must not look like two events.
+_PHOTO_CREDIT = re.compile(
+    r"\s*\(?\s*(?:ảnh|ảnh minh họa|ảnh minh hoạ|tin, ảnh|tin và ảnh|video|đồ họa|đồ hoạ)"
+    r"\s*:\s*[^.()]{1,60}\)?\.?$",
+    re.IGNORECASE,
+)
+
+
+# Syllables written with final i or y alike ("tỷ"/"tỉ", "kỹ"/"kĩ", "lý"/"lí"): one spelling for matching.
+_I_Y_SPELLINGS = {"ki": "ky", "li": "ly", "mi": "my", "qui": "quy", "ti": "ty"}
+# Furniture is a few words ("Lượt xem: 1.234", "In bài viết | Chia sẻ"); longer lines are prose and are
+# not folded twice more just to be tested.
+_MAX_FURNITURE_WORDS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class MatchText:
+    """Cleaned title core and body paragraphs of one item, and the credit found in the body."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    credit: Credit | None
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def full(self) -> str:
+        """Title and body as one text, the title as its first paragraph."""
+        return "\n".join((self.title, *self.paragraphs)) if self.title else self.body
+
+
+def match_text(title: str, body: str | Sequence[str]) -> MatchText:
+    """Steps: 1. clean each line (entities, tags, NFC, invisible characters, spaces); 2. drop page
+    furniture and photo-credit lines, and any "Tin liên quan" block with the links after it; 3. take
+    the credit line out; 4. strip carrier affixes from the title."""
+    lines = body.splitlines() if isinstance(body, str) else [p for part in body for p in part.splitlines()]
+    paragraphs, credit = strip_credit(_without_furniture([_clean(line) for line in lines]))
+    return MatchText(strip_title_affixes(_clean(title)), tuple(paragraphs), credit)
+
+
+def fold_tokens(text: str) -> list[str]:
+    """`match_key(text).split()`, folding each distinct whitespace-separated chunk once per process.
+
+    Folding is per character, so chunk by chunk gives the same tokens; news reuses a few thousand
+    syllables, so the cache turns most of the folding of an article into dictionary hits.
+    """
+    return [token for chunk in text.split() for token in _fold_chunk(chunk)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_chunk(chunk: str) -> tuple[str, ...]:
+    return tuple(_I_Y_SPELLINGS.get(token, token) for token in match_key(chunk).split())
+
+
+def _clean(text: str) -> str:
+    unescaped = html.unescape(_TAG.sub(" ", text))
+    return " ".join(unicodedata.normalize("NFC", unescaped).translate(_INVISIBLE).split())
+
+
+def _without_furniture(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    for line in lines:
+        line = _PHOTO_CREDIT.sub("", line)
+        short = len(line.split()) <= _MAX_FURNITURE_WORDS
+        if short and is_section_heading(line):
+            break  # what follows is a list of other stories' titles
+        if line and not (short and is_furniture_line(line)):
+            kept.append(line)
+    return kept
