@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     admin_token: str | None = None
     public_base_url: str = "http://127.0.0.1:8080"
+    # Authority of the tag: URIs that identify feeds and entries (RFC 4151); never change it once published.
+    id_authority: str = "portalhub.invalid,2026"
+    feed_marker_ttl: float = 1.0  # seconds a process trusts the last change marker it read
 
     # Polite fetching
     contact: str = Field(default="operator@portalhub.invalid", description="Named in the User-Agent")
@@ -36,3 +39,5 @@ class Settings(BaseSettings):
     # Harvesting
     harvest_concurrency: int = 8
     lease_seconds: int = 600
+    scheduler_tick_seconds: float = 30.0  # how often every hub process looks for due sources
+    scheduler_batch: int = 16  # due sources one tick claims at most (harvested harvest_concurrency at a time)
