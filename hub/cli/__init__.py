@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from hub.cli import harvest, init, sources
+from hub.cli import demo, harvest, init, sources
 from hub.cli.console import EXIT_CONFIG, errors
 from hub.logs import configure_logging
 from hub.settings import Settings
@@ -22,6 +22,7 @@ app.command("init")(init.init)
 app.add_typer(sources.app, name="sources")
 app.command("harvest")(harvest.harvest)
 app.command("reprocess")(harvest.reprocess)
+app.command("demo")(demo.demo)
 
 
 @app.callback()
