@@ -75,7 +75,9 @@ class Fetcher(Protocol):
     that is not a configured source's host.
     """
 
-    async def fetch(self, url: str, *, conditional: bool = False, discovered: bool = False) -> FetchResult: ...
+    async def fetch(
+        self, url: str, *, conditional: bool = False, discovered: bool = False
+    ) -> FetchResult: ...
 
 
 @dataclass(slots=True)
