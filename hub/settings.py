@@ -1,7 +1,5 @@
 """Process settings, read once from `PORTALHUB_*` environment variables (and `.env`) and passed down."""
 
-from pathlib import Path
-
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -32,8 +30,7 @@ class Settings(BaseSettings):
     robots_cache_seconds: int = 3600
 
     # Storage
-    raw_payload_dir: Path = Path("var/payloads")
-    raw_retention_days: int = 30
+    raw_retention_days: int = 30  # raw fetched bytes older than this are pruned unless still referenced
     future_date_tolerance_minutes: int = 10
 
     # Harvesting
