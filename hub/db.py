@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = "hub:migrations"  # package resource: works from a checkout and from an installed wheel
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # several writers (CLI + worker) wait for each other rather than fail
+SQLITE_BEGIN_OPTION = "sqlite_begin"  # execution option: "IMMEDIATE" for transactions that will write
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+psycopg"}
 
 
@@ -55,8 +56,14 @@ def insert_for(session: Session) -> Callable[..., Any]:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit when the block ends, roll back when it raises."""
+    """One transaction that may write: commit when the block ends, roll back when it raises.
+
+    On SQLite it takes the write lock when it starts (BEGIN IMMEDIATE), so concurrent writers queue on the
+    busy timeout instead of failing; read-only requests (the web's sessions) stay deferred.
+    """
     with Session(engine, expire_on_commit=False) as session:
+        if engine.dialect.name == "sqlite":
+            session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         try:
             yield session
         except BaseException:
@@ -84,8 +91,15 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     # pysqlite's own transaction handling defers BEGIN oddly; emit it ourselves (SQLAlchemy's recipe).
-    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A deferred transaction that reads and then writes fails at once ("database is locked") when another
+    # process committed in between; the busy timeout only helps a transaction that asks for the lock first.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
