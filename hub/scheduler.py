@@ -24,11 +24,14 @@ from hub.models import HarvestTrigger, Source
 from hub.schedule import next_harvest_at
 from hub.settings import Settings
 from hub.storage.leases import postpone, renew_leases
+from hub.storage.payloads import prune_payloads
 from hub.storage.sources import claim_due_sources, release
 
 logger = logging.getLogger(__name__)
 
 TICK_JOB_ID = "tick"
+PRUNE_JOB_ID = "prune-raw-payloads"
+PRUNE_INTERVAL = timedelta(hours=1)  # retention is counted in days: an hourly sweep is plenty
 FALLBACK_INTERVAL = timedelta(hours=1)  # a stored source without schedule still recurs (as the pipeline does)
 
 
@@ -96,6 +99,11 @@ class Scheduler:
             max_instances=1,
             coalesce=True,
         )
+        self._scheduler.add_job(
+            self._prune,
+            IntervalTrigger(seconds=PRUNE_INTERVAL.total_seconds(), timezone=UTC),
+            id=PRUNE_JOB_ID,
+        )
         self._scheduler.start()
         logger.info("scheduler started", extra={"stage": "schedule"})
 
@@ -114,6 +122,20 @@ class Scheduler:
             run_tick(self.settings, self.engine, owner=self.owner)
         except Exception:  # the database may be down for a while: log, and try again next tick
             logger.exception("scheduler tick failed", extra={"stage": "schedule"})
+
+    def _prune(self) -> None:
+        try:
+            prune_raw_payloads(self.settings, self.engine, now=datetime.now(UTC))
+        except Exception:  # retention can wait for the next sweep; harvesting must not stop for it
+            logger.exception("pruning raw payloads failed", extra={"stage": "retention"})
+
+
+def prune_raw_payloads(settings: Settings, engine: Engine, *, now: datetime) -> int:
+    """Delete raw payloads older than `raw_retention_days` that nothing refers to any more."""
+    with session_scope(engine) as session:
+        deleted = prune_payloads(now - timedelta(days=settings.raw_retention_days), session=session)
+    logger.info("pruned %d raw payloads", deleted, extra={"stage": "retention"})
+    return deleted
 
 
 def _claim(settings: Settings, engine: Engine, owner: str) -> list[Source]:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from hub.models import Harvest, Source
+from hub.models import Harvest, Payload, Source
 from hub.scheduler import Scheduler, lease_owner, run_tick
 from hub.settings import Settings
 from hub.storage.harvests import list_harvests
@@ -163,3 +163,34 @@ def test_worker_harvests_until_stopped_then_releases_its_leases(
     source = _sources(session)["so-yte"]
     assert [h.status for h in list_harvests(session=session)] == ["success"]
     assert (source.last_status, source.lease_owner) == ("success", None)
+
+
+def test_retention_sweep_prunes_raw_payloads_older_than_the_setting(
+    engine: Engine, settings: Settings
+) -> None:
+    from hub.scheduler import prune_raw_payloads
+    from hub.storage.payloads import keep_payload
+
+    now = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
+    with Session(engine) as session:
+        keep_payload(
+            "https://mae.gov.vn/rss",
+            "text/xml",
+            b"<rss>cu</rss>",
+            session=session,
+            now=now - timedelta(days=45),
+        )
+        keep_payload(
+            "https://mae.gov.vn/rss",
+            "text/xml",
+            b"<rss>moi</rss>",
+            session=session,
+            now=now - timedelta(days=2),
+        )
+        session.commit()
+
+    deleted = prune_raw_payloads(settings.model_copy(update={"raw_retention_days": 30}), engine, now=now)
+
+    with Session(engine) as session:
+        remaining = session.execute(select(func.count()).select_from(Payload)).scalar()
+    assert (deleted, remaining) == (1, 1)
