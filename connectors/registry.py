@@ -12,10 +12,12 @@ from importlib.metadata import EntryPoint, entry_points
 
 from connectors.base import Connector, ConnectorError
 from connectors.feed import FeedConnector
+from connectors.json_api import JsonConnector
 
 ENTRY_POINT_GROUP = "portalhub.connectors"
 BUILTIN_CONNECTORS: dict[str, type[Connector]] = {
     "feed": FeedConnector,
+    "json": JsonConnector,
 }
 
 

@@ -24,6 +24,7 @@ CONTENT_TYPES = {
     "baochinhphu-trang-chu": "text/xml; charset=utf-8",
     "congbao-van-ban": "application/rss+xml; charset=utf-8",
     "danang-tin-tuc": "application/rdf+xml; charset=utf-8",
+    "dichvucong-thu-tuc": "application/json; charset=utf-8",
     "hue-tin-tuc": "application/rss+xml; charset=utf-8",
     "khanhhoa-tin-tuc": "text/xml; charset=windows-1258",
     "mae-tin-tuc": "application/rss+xml; charset=utf-8",

@@ -5,15 +5,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from connectors.base import RawRecord
 from hub.errors import DropRecord
 from hub.items import Item
 from hub.pipeline.normalise.dates import resolve_dates
+from hub.pipeline.normalise.documents import RAW_DOCUMENT_FIELDS, normalise_document_fields
 from hub.pipeline.normalise.fields import ARTICLE_FIELDS
 from hub.pipeline.normalise.identity import content_hash, item_identity
+from hub.pipeline.normalise.services import RAW_SERVICE_FIELDS, normalise_service_fields
 from hub.pipeline.normalise.steps import read_content, read_metadata, resolve_links
 
 __all__ = ["normalise_record"]
@@ -35,7 +41,8 @@ def normalise_record(
        harvest time when the source gives none;
     5. metadata: author, topics, image URL;
     6. identity: guid -> canonical URL -> content hash (`Item.identity_rule` says which);
-    7. content hash of the normalised fields, then the item with every step's flags.
+    7. structured fields of documents and services (number, dates, issuer ... / code, level, fees ...);
+    8. content hash of the normalised fields (structured ones included), then the item with its flags.
     """
     links = resolve_links(record, source_url)
     content = read_content(record, links)
@@ -70,6 +77,11 @@ def normalise_record(
         topics=meta.topics,
         image_url=meta.image_url,
     )
+    extra = {key: value for key, value in record.fields.items() if key not in ARTICLE_FIELDS}
+    structured = _structured_fields(record, content.title, content.summary, content.body_html, links.page)
+    if structured:
+        extra = {key: value for key, value in extra.items() if key not in _RAW_STRUCTURED_FIELDS} | structured
+        digest = _with_fields(digest, structured)
     return Item(
         source_id=record.source_id,
         content_type=record.content_type,
@@ -91,7 +103,28 @@ def normalise_record(
         fetched_at=record.fetched_at,
         credited_source=content.credited_source,
         flags=[*content.flags, *dates.flags],
-        extra={key: value for key, value in record.fields.items() if key not in ARTICLE_FIELDS},
+        extra=extra,
         entry_digest=record.entry_digest,
         payload_hash=record.payload_hash,
     )
+
+
+_RAW_STRUCTURED_FIELDS = RAW_DOCUMENT_FIELDS | RAW_SERVICE_FIELDS
+
+
+def _structured_fields(
+    record: RawRecord, title: str, summary: str, body_html: str, page: str
+) -> dict[str, Any]:
+    if record.content_type == "document":
+        return normalise_document_fields(
+            record.fields, title=title, summary=summary, body_html=body_html, base_url=page
+        )
+    if record.content_type == "service":
+        return normalise_service_fields(record.fields)
+    return {}
+
+
+def _with_fields(digest: str, fields: Mapping[str, Any]) -> str:
+    # A changed validity status or fee is an edit even when title and text stay the same.
+    framed = json.dumps([digest, fields], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(framed.encode("utf-8")).hexdigest()
