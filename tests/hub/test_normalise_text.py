@@ -97,6 +97,11 @@ def test_text_without_tcvn3_markers_is_not_mapped(text: str) -> None:
     assert not looks_like_tcvn3(text)
 
 
+@pytest.mark.parametrize("number", ["89/2015/NÐ-CP", "123/2015/NÐ-CP", "ÐIỀU 5"])
+def test_eth_look_alike_in_a_document_number_is_not_read_as_tcvn3(number: str) -> None:
+    assert clean_text(number) == number
+
+
 def test_repair_flags_name_each_repair() -> None:
     assert repair_flags("Nghá»‹ Ä‘á»‹nh", "") == ["text.mojibake_repaired"]
     assert repair_flags("C«ng v¨n", None or "") == ["text.tcvn3_mapped"]

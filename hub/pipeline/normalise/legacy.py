@@ -93,6 +93,9 @@ _MARKS = "\u00ad¡¢£¤¥¦§¨©ª¬®µ¶·¸¹¼½¾ÆÇÈËÌÎÏÐÑÖ×Ø
 _IN_WORD = f"[A-Za-z{_MARKS}]"
 _TCVN3_MARKERS = re.compile(f"{_IN_WORD}«|»{_IN_WORD}|{_IN_WORD}[{_MARKS}]|[{_MARKS}]{_IN_WORD}")
 # Letters only Unicode Vietnamese has (ă â ê ô ơ ư đ with or without tones are in these two ranges).
+# TCVN3 has no upper-case accented letters: "Ð" beside a capital ("89/2015/NÐ-CP") is the Eth look-alike
+# of Đ that document numbers carry, not TCVN3's "Ð" byte.
+_ETH_BESIDE_CAPITAL = re.compile(r"(?<=[A-Z])Ð|Ð(?=[A-Z])")
 _UNICODE_VIETNAMESE = re.compile(r"[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 
 # "Sloppy" cp1252: the five bytes cp1252 leaves undefined come through as C1 controls, as browsers do.
@@ -114,6 +117,11 @@ _MOJIBAKE = re.compile(
 _COMBINING_OK = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323")
 
 
+def may_hold_mojibake(text: str) -> bool:
+    """False when not one cp1252-read UTF-8 sequence occurs in the text: no substring needs repairing."""
+    return _MOJIBAKE.search(text) is not None
+
+
 def looks_like_mojibake(text: str) -> bool:
     """True when the text holds UTF-8 sequences read as cp1252 that decode to a Vietnamese letter."""
     return any(ord(ch) >= 0x100 for ch in _decoded_sequences(text))
@@ -128,6 +136,7 @@ def repair_mojibake(text: str) -> str:
 
 def looks_like_tcvn3(text: str) -> bool:
     """True for TCVN3 text read as cp1252 ('ViÖt Nam', 'C«ng v¨n'): markers and no Unicode Vietnamese."""
+    text = _ETH_BESIDE_CAPITAL.sub("", text)
     return _TCVN3_MARKERS.search(text) is not None and _UNICODE_VIETNAMESE.search(text) is None
 
 
