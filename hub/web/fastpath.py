@@ -10,7 +10,9 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from hub.web.feedcache import CachedPage, FeedCache, answer, cache_key
+import anyio
+
+from hub.web.feedcache import FeedCache, answer, cache_key
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,15 +47,31 @@ class ChangeMarker:
 
 
 class FeedFastPath:
-    """Wraps the app: GET/HEAD on /feeds/ with a fresh cached page is answered right here."""
+    """Wraps the app: GET/HEAD on /feeds/ with a fresh cached page is answered right here.
+
+    When the marker has gone stale, one request goes on to the app (whose feed route reads the marker
+    again) while the other polls of that moment wait for it, instead of all of them querying the database
+    at once: under load, every expiry of the marker would otherwise stall the process.
+    """
 
     def __init__(self, app: ASGIApp, *, cache: FeedCache, marker: ChangeMarker) -> None:
         self.app = app
         self.cache = cache
         self.marker = marker
+        self._refreshed: anyio.Event | None = None  # set when the request reading the marker is done
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        page = self._cached_page(scope)
+        if not _is_feed_read(scope):
+            await self.app(scope, receive, send)
+            return
+        marker = self.marker.peek()
+        if marker is None and self._refreshed is not None:
+            await self._refreshed.wait()
+            marker = self.marker.peek()
+        if marker is None:
+            await self._refresh(scope, receive, send)
+            return
+        page = self.cache.get(cache_key(scope["path"], scope["query_string"]), marker)
         if page is None:
             await self.app(scope, receive, send)
             return
@@ -61,12 +79,21 @@ class FeedFastPath:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    def _cached_page(self, scope: Scope) -> CachedPage | None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            return None
-        if not scope["path"].startswith(FEED_PREFIX):
-            return None
-        marker = self.marker.peek()
-        if marker is None:
-            return None
-        return self.cache.get(cache_key(scope["path"], scope["query_string"]), marker)
+    async def _refresh(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._refreshed is not None:  # another request is already reading the marker: no queue of them
+            await self.app(scope, receive, send)
+            return
+        self._refreshed = anyio.Event()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._refreshed.set()
+            self._refreshed = None
+
+
+def _is_feed_read(scope: Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope["method"] in ("GET", "HEAD")
+        and scope["path"].startswith(FEED_PREFIX)
+    )

@@ -32,20 +32,28 @@ class CachedPage:
     gzip_etag: bytes  # strong, of the gzip representation (a different representation, a different tag)
     last_modified: bytes
     last_modified_at: datetime
+    # Header lists of the four answers (200 or 304, identity or gzip), built once: a poll only picks one.
+    answers: dict[tuple[int, bool], RawHeaders]
 
     @classmethod
     def build(cls, *, marker: str, media_type: str, body: bytes, updated: datetime) -> CachedPage:
         digest = hashlib.sha256(body).hexdigest()[:32]
         updated = updated.replace(microsecond=0)
+        gzip_body = gzip.compress(body, compresslevel=6, mtime=0)
+        last_modified = format_datetime(updated, usegmt=True).encode()
+        etags = {False: f'"{digest}"'.encode(), True: f'"{digest}-gz"'.encode()}
         return cls(
             marker=marker,
             media_type=media_type.encode(),
             body=body,
-            gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
-            etag=f'"{digest}"'.encode(),
-            gzip_etag=f'"{digest}-gz"'.encode(),
-            last_modified=format_datetime(updated, usegmt=True).encode(),
+            gzip_body=gzip_body,
+            etag=etags[False],
+            gzip_etag=etags[True],
+            last_modified=last_modified,
             last_modified_at=updated,
+            answers=_answers(
+                etags, last_modified, media_type.encode(), {False: len(body), True: len(gzip_body)}
+            ),
         )
 
 
@@ -82,25 +90,40 @@ def cache_key(path: str, query_string: bytes) -> str:
 def answer(page: CachedPage, headers: dict[bytes, bytes], *, head: bool) -> tuple[int, RawHeaders, bytes]:
     """Status, headers and body for a request with these (lower-case) headers."""
     use_gzip = b"gzip" in headers.get(b"accept-encoding", b"")
-    etag = page.gzip_etag if use_gzip else page.etag
-    common = [
+    if _not_modified(page, headers):
+        return 304, list(page.answers[304, use_gzip]), b""  # a copy: middleware may add to the list
+    body = b"" if head else page.gzip_body if use_gzip else page.body
+    return 200, list(page.answers[200, use_gzip]), body
+
+
+def _answers(
+    etags: dict[bool, bytes], last_modified: bytes, media_type: bytes, lengths: dict[bool, int]
+) -> dict[tuple[int, bool], RawHeaders]:
+    answers: dict[tuple[int, bool], RawHeaders] = {}
+    for use_gzip in (False, True):
+        full = _headers(etags[use_gzip], last_modified, media_type, lengths[use_gzip])
+        answers[200, use_gzip] = [*full, (b"content-encoding", b"gzip")] if use_gzip else full
+        answers[304, use_gzip] = full[:4]  # validators and caching headers only
+    return answers
+
+
+def _headers(etag: bytes, last_modified: bytes, media_type: bytes, length: int) -> RawHeaders:
+    """The validators and caching headers first (all a 304 carries), then those of the body."""
+    return [
         (b"etag", etag),
-        (b"last-modified", page.last_modified),
+        (b"last-modified", last_modified),
         (b"cache-control", CACHE_CONTROL),
         (b"vary", VARY),
+        (b"content-type", media_type),
+        (b"content-length", str(length).encode()),
     ]
-    if _not_modified(page, headers):
-        return 304, common, b""
-    body = page.gzip_body if use_gzip else page.body
-    out = [*common, (b"content-type", page.media_type), (b"content-length", str(len(body)).encode())]
-    if use_gzip:
-        out.append((b"content-encoding", b"gzip"))
-    return 200, out, b"" if head else body
 
 
 def _not_modified(page: CachedPage, headers: dict[bytes, bytes]) -> bool:
     if_none_match = headers.get(b"if-none-match")
     if if_none_match is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
+        if if_none_match in (page.etag, page.gzip_etag):  # what a poller sends back: one tag, as given
+            return True
         tags = {tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")}
         return b"*" in tags or page.etag in tags or page.gzip_etag in tags
     if_modified_since = headers.get(b"if-modified-since")

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from feeds import MEDIA_TYPES, render
 from hub.storage.feeds import Cursor, CursorError, FeedFilters, query_stream, stream_marker
+from hub.storage.sources import get_source
 from hub.web.deps import SessionDep, WebStateDep
 from hub.web.feedcache import CachedPage, answer, cache_key
 from hub.web.feedview import feed_page
@@ -87,7 +88,9 @@ def source_feed(
     session: SessionDep,
     state: WebStateDep,
 ) -> Response:
-    """Everything one source published."""
+    """Everything one source published; 404 for an unknown source (a typo is not an empty feed)."""
+    if get_source(source_id, session=session) is None:
+        raise HTTPException(status_code=404, detail=f"no source {source_id!r}")
     query = query.model_copy(update={"source": source_id})
     return _serve(request, session, state, query, fmt, None, "all")
 
