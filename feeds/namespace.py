@@ -42,6 +42,7 @@ DOCUMENT_FIELDS = (
     "issued_on",  # ngày ban hành (date)
     "issuer",  # cơ quan ban hành; a list for joint documents
     "number",  # số ký hiệu as the source wrote it: 224/2026/NĐ-CP
+    "number_key",  # the number normalised (Eth, spaces, aliases folded): links services to documents
     "signer",  # người ký: text, or [{name, title}]
     "validity_status",  # tình trạng hiệu lực
 )
@@ -51,6 +52,7 @@ SERVICE_FIELDS = (
     "fees",  # phí, lệ phí: text, or [{amount, currency, description}]
     "field",  # lĩnh vực
     "legal_basis",  # căn cứ pháp lý: document numbers
+    "legal_basis_keys",  # the same numbers normalised, to match documents' number_key
     "level",  # cấp thực hiện: Cấp Bộ / Cấp Tỉnh / Cấp Xã
     "online_level",  # toàn trình / một phần
     "procedure_code",  # mã thủ tục: 1.013395
@@ -62,6 +64,7 @@ FIELD_ELEMENTS = tuple(sorted(DOCUMENT_FIELDS + SERVICE_FIELDS))
 LIST_ITEM_ELEMENTS = {
     "attachments": "attachment",
     "fees": "fee",
+    "legal_basis_keys": "legal_basis_key",
 }
 
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
