@@ -36,6 +36,8 @@ _SOURCE_WORDS = (
     "vov",
     "vtv",
 )
+# Openings that look like a source word but start prose: "Theo báo cáo của Sở, ..." (according to a report).
+_PROSE_OPENINGS = ("báo cáo",)
 # A credit line is short; a longer "Theo ..." paragraph is prose.
 _MAX_CREDIT_WORDS = 14
 # Generic carrier words dropped when a credited name is resolved ("Cổng TTĐT BTNMT" -> "BTNMT").
@@ -53,6 +55,13 @@ _GENERIC_PREFIXES = (
 CREDIT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "(Chinhphu.vn) - Sáng 12/5, ..." opening the first paragraph
     ("lead.host_dateline", re.compile(r"^\(\s*(?P<name>[\w.-]+\.vn)\s*\)\s*[-–—]\s*", re.IGNORECASE)),
+    # "(Theo baochinhphu.vn) Chiều 19/11, ..." opening the first paragraph
+    (
+        "lead.parenthesised",
+        re.compile(
+            r"^\(\s*(?:nguồn(?:\s+tin)?\s*:|theo)\s*(?P<name>[^()]{2,80}?)\s*\)\s*[-–—:]?\s*", re.IGNORECASE
+        ),
+    ),
     # "... triển khai thực hiện. (Theo baochinhphu.vn)" closing the last paragraph
     (
         "tail.parenthesised",
@@ -130,15 +139,16 @@ def _credit_at(paragraphs: list[str], index: int, position: Literal["start", "en
 
 
 def _looks_like_source(kind: str, name: str, paragraph: str) -> bool:
-    if kind.startswith("lead"):
+    if kind == "lead.host_dateline":
         return True  # "(host.vn) - " opening a paragraph is a dateline credit whatever follows
     if kind == "whole.nguon":
         return len(paragraph.split()) <= _MAX_CREDIT_WORDS
     if _HOST.search(name):
         return True
     lowered = name.casefold()
-    short = len(paragraph.split()) <= _MAX_CREDIT_WORDS or kind.startswith("tail")
-    return short and lowered.startswith(_SOURCE_WORDS)
+    # A parenthesised credit inside a long paragraph is still short itself.
+    short = len(paragraph.split()) <= _MAX_CREDIT_WORDS or kind.startswith(("lead", "tail"))
+    return short and lowered.startswith(_SOURCE_WORDS) and not lowered.startswith(_PROSE_OPENINGS)
 
 
 def _paragraphs(body: str | Sequence[str]) -> list[str]:

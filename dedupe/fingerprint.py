@@ -11,6 +11,7 @@ import hashlib
 import struct
 import zlib
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 _MASK32 = 0xFFFFFFFF
 # Knuth's multiplicative constant: an odd multiplier is a bijection mod 2**32, so mixing the CRC adds
@@ -28,7 +29,12 @@ def shingle_hashes(tokens: Sequence[str], size: int) -> frozenset[int]:
         return frozenset()
     if len(tokens) < size:
         return frozenset({_hash32(" ".join(tokens))})
-    return frozenset(_hash32(" ".join(tokens[i : i + size])) for i in range(len(tokens) - size + 1))
+    # Encoding each token once and joining bytes gives the same bytes as encoding each joined shingle.
+    encoded = [token.encode("utf-8") for token in tokens]
+    crc, space = zlib.crc32, b" "
+    return frozenset(
+        (crc(space.join(encoded[i : i + size])) * _MIX) & _MASK32 for i in range(len(encoded) - size + 1)
+    )
 
 
 def signature(hashes: Collection[int], num_perm: int) -> tuple[int, ...]:
@@ -94,11 +100,18 @@ def _hash32(text: str) -> int:
 
 def _borrow(slots: Sequence[int], slot: int) -> int:
     size = len(slots)
-    for attempt in range(1, _MAX_PROBE_ROUNDS * size):
-        probe = (_hash32(f"{slot}:{attempt}") * size) >> 32
+    for probe in _probes(size, slot):
         if slots[probe] != _EMPTY_SLOT:
             return slots[probe]
     return _MASK32  # pragma: no cover - unreachable when at least one slot is filled
+
+
+@lru_cache(maxsize=4096)
+def _probes(size: int, slot: int) -> tuple[int, ...]:
+    """The fixed probe sequence of a slot: the same for every item, so computed once per process."""
+    return tuple(
+        (_hash32(f"{slot}:{attempt}") * size) >> 32 for attempt in range(1, _MAX_PROBE_ROUNDS * size)
+    )
 
 
 def _intersection(a: Collection[int], b: Collection[int]) -> set[int]:

@@ -36,8 +36,10 @@ _LOOKALIKES = str.maketrans(
         "х": "x",
     }
 )
-_D_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+# Keys are folded for every paragraph a harvest reads, so the folds below work in C (a regex scan,
+# str.replace) rather than per character in Python; the results are the same, character for character.
+_LOOKALIKE = re.compile("[" + "".join(re.escape(chr(code)) for code in _LOOKALIKES) + "]")
 
 # The five tone marks in NFD; vowel-quality marks (circumflex, breve, horn) are not tones.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -57,7 +59,7 @@ def nfc(text: str) -> str:
 
 def fold_lookalikes(text: str) -> str:
     """Map look-alike letters (Ð, Cyrillic С/Т/О/А ...) onto the Vietnamese/Latin ones; keys only."""
-    return text.translate(_LOOKALIKES)
+    return text.translate(_LOOKALIKES) if _LOOKALIKE.search(text) else text
 
 
 def unify_tone_placement(text: str) -> str:
@@ -69,9 +71,10 @@ def unify_tone_placement(text: str) -> str:
 
 def strip_tones(text: str) -> str:
     """Remove every combining mark and map đ→d (Đ is a base letter, not a mark)."""
-    decomposed = unicodedata.normalize("NFD", fold_lookalikes(text))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).translate(_D_FOLD)
+    stripped = unicodedata.normalize("NFD", fold_lookalikes(text))
+    for mark in {ch for ch in set(stripped) if unicodedata.combining(ch)}:  # a few dozen distinct characters
+        stripped = stripped.replace(mark, "")
+    return unicodedata.normalize("NFC", stripped).replace("đ", "d").replace("Đ", "D")
 
 
 def tone_key(text: str) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from hub.cli import demo, harvest, init, sources
+from hub.cli import demo, harvest, init, serve, sources, stories
 from hub.cli.console import EXIT_CONFIG, errors
 from hub.logs import configure_logging
 from hub.settings import Settings
@@ -20,8 +20,11 @@ app = typer.Typer(
 )
 app.command("init")(init.init)
 app.add_typer(sources.app, name="sources")
+app.add_typer(stories.app, name="stories")
 app.command("harvest")(harvest.harvest)
 app.command("reprocess")(harvest.reprocess)
+app.command("serve")(serve.serve)
+app.command("worker")(serve.worker)
 app.command("demo")(demo.demo)
 
 

@@ -11,9 +11,23 @@ from hub.models.harvest import (
 from hub.models.item import ItemVersion, StoredItem, StoredItemPublic
 from hub.models.payload import FetchValidator, Payload
 from hub.models.source import Source, SourcePublic
+from hub.models.story import (
+    DedupeBand,
+    DedupeKey,
+    EditorAction,
+    EditorDecision,
+    ElectedBy,
+    Story,
+    StoryMember,
+)
 from hub.models.types import UTCDateTime
 
 __all__ = [
+    "DedupeBand",
+    "DedupeKey",
+    "EditorAction",
+    "EditorDecision",
+    "ElectedBy",
     "FetchValidator",
     "Harvest",
     "HarvestIssue",
@@ -27,5 +41,7 @@ __all__ = [
     "SourcePublic",
     "StoredItem",
     "StoredItemPublic",
+    "Story",
+    "StoryMember",
     "UTCDateTime",
 ]

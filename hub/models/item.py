@@ -52,9 +52,13 @@ class StoredItem(StoredItemBase, table=True):
         Index("ix_stored_item_source_published", "source_id", "published"),
         # HarvestContext.is_unchanged: a point lookup by the entry's digest.
         Index("ix_stored_item_source_digest", "source_id", "entry_digest"),
+        # The one-entry-per-story streams: canonical items only, newest first.
+        Index("ix_stored_item_canonical", "is_canonical", "published", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # False for a republication: feeds list a story once, by its canonical original (hub.pipeline.stories).
+    is_canonical: bool = True
 
 
 class StoredItemPublic(StoredItemBase):

@@ -22,6 +22,7 @@ from hub.items import Item
 from hub.models import Harvest, HarvestStatus, HarvestTrigger, Source
 from hub.pipeline.fetcher import FetchLog, RecordingFetcher, ReplayFetcher
 from hub.pipeline.normalise import normalise_record
+from hub.pipeline.stories import assign_stories
 from hub.schedule import next_harvest_at
 from hub.settings import Settings
 from hub.storage.harvests import (
@@ -33,7 +34,7 @@ from hub.storage.harvests import (
     outcome_of,
     record_issues,
 )
-from hub.storage.items import StoreCounts, is_entry_unchanged, store_items
+from hub.storage.items import StoreCounts, entry_digests, is_entry_unchanged, store_items
 from hub.storage.sources import record_health, spec_of
 
 __all__ = ["STAGES", "StageContext", "run_harvest"]
@@ -132,7 +133,7 @@ async def _collect(
     collected = _Collected()
     ctx = HarvestContext(fetcher=fetcher)
     if not replay:  # reprocessing re-derives every entry, seen or not
-        ctx.is_unchanged = lambda hint, digest: _is_unchanged(engine, source.id, hint, digest)
+        ctx.is_unchanged = _SeenEntries(engine, source.id).is_unchanged
     try:
         connector = get_connector(source.kind).from_source(spec_of(source), ctx)
         async for record in connector.harvest():
@@ -190,6 +191,7 @@ def _finish(
             counts = store_items(
                 collected.items, session=session, harvest_id=harvest_id, source_id=source_id, now=now
             )
+            assign_stories(source_id, harvest_id, session=session)  # one story per item; see stories.py
             fetcher.log.commit(source_id, session=session, now=now)
         record_issues(harvest_id, issues, session=session)
         totals = _totals(status, collected, counts, fetcher.log)
@@ -243,6 +245,16 @@ def _next_due(
     )
 
 
-def _is_unchanged(engine: Engine, source_id: str, hint: str, digest: str) -> bool:
-    with session_scope(engine) as session:
-        return is_entry_unchanged(source_id, hint, digest, session=session)
+class _SeenEntries:
+    """`HarvestContext.is_unchanged` for one source: its entry digests read once, on the first question."""
+
+    def __init__(self, engine: Engine, source_id: str) -> None:
+        self.engine = engine
+        self.source_id = source_id
+        self._known: set[tuple[str, str]] | None = None  # not read at all when the feed answers 304
+
+    def is_unchanged(self, hint: str, digest: str) -> bool:
+        if self._known is None:
+            with session_scope(self.engine) as session:
+                self._known = entry_digests(self.source_id, session=session)
+        return is_entry_unchanged(self.source_id, hint, digest, known=self._known)

@@ -1,20 +1,22 @@
 """Keyset-paged queries of a stream (all, articles, documents, services, one source) with filters.
 
 Order is (published DESC, id DESC): a new item never shifts the rows of pages already read, so a
-reader paging with cursors neither skips nor repeats an entry while harvests add items.
+reader paging with cursors neither skips nor repeats an entry while harvests add items. Streams list
+each story once, by its canonical item; a source's own feed lists all its items.
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlmodel import Session
 
 from dedupe.text import match_key
-from hub.models import Source, StoredItem
+from hub.models import Source, StoredItem, Story
+from hub.storage.stories import republications_of
 
 
 class CursorError(ValueError):
@@ -64,6 +66,8 @@ class FeedRows:
     rows: list[tuple[StoredItem, Source]]
     has_older: bool
     has_newer: bool
+    # story id -> the other portals' items of that story (republications), earliest first
+    republications: dict[int, list[tuple[StoredItem, Source]]] = field(default_factory=dict)
 
 
 def query_stream(filters: FeedFilters, *, session: Session) -> FeedRows:
@@ -77,11 +81,11 @@ def query_stream(filters: FeedFilters, *, session: Session) -> FeedRows:
         has_newer = cursor is not None and _exists(
             base, _newer_than(_first_key(page, cursor)), session=session
         )
-        return FeedRows(page, has_older=has_older, has_newer=has_newer)
+        return FeedRows(page, has_older, has_newer, _republications(page, session=session))
     rows = _fetch(base, _newer_than(cursor), filters.limit + 1, newest_first=False, session=session)
     page, has_newer = list(reversed(rows[: filters.limit])), len(rows) > filters.limit
     has_older = _exists(base, _older_than(_last_key(page, cursor)), session=session)
-    return FeedRows(page, has_older=has_older, has_newer=has_newer)
+    return FeedRows(page, has_older, has_newer, _republications(page, session=session))
 
 
 def stream_marker(*, session: Session) -> str:
@@ -90,12 +94,16 @@ def stream_marker(*, session: Session) -> str:
         select(func.max(StoredItem.id), func.max(StoredItem.last_changed_at))
     ).one()
     last_source_change = session.execute(select(func.max(Source.updated_at))).scalar()
-    return f"{newest_item}|{last_change}|{last_source_change}"
+    # A re-elected canonical, a merge or a split changes entries without changing any item.
+    last_story_change = session.execute(select(func.max(Story.updated_at))).scalar()
+    return f"{newest_item}|{last_change}|{last_source_change}|{last_story_change}"
 
 
 def _filtered(filters: FeedFilters):  # type: ignore[no-untyped-def]
     query = select(StoredItem, Source).join(Source, Source.id == StoredItem.source_id)
     conditions = []
+    if not filters.source_id:  # one entry per story; a source's own feed shows its copies too
+        conditions.append(StoredItem.is_canonical == true())
     if filters.content_type:
         conditions.append(StoredItem.content_type == filters.content_type)
     if filters.source_id:
@@ -121,6 +129,12 @@ def _fetch(base, condition, limit: int, *, newest_first: bool, session: Session)
     else:
         query = query.order_by(StoredItem.published.asc(), StoredItem.id.asc())
     return [(item, source) for item, source in session.execute(query.limit(limit)).all()]
+
+
+def _republications(
+    page: list[tuple[StoredItem, Source]], *, session: Session
+) -> dict[int, list[tuple[StoredItem, Source]]]:
+    return republications_of([item.story_id for item, _source in page if item.story_id], session=session)
 
 
 def _exists(base, condition, *, session: Session) -> bool:  # type: ignore[no-untyped-def]

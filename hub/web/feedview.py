@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
-from feeds.model import Attribution, FeedEntry, FeedPage
+from feeds.model import Attribution, FeedEntry, FeedPage, Republication
 from hub.models import Source, StoredItem
 from hub.storage.feeds import Cursor, FeedRows
 
@@ -15,6 +16,8 @@ STREAM_TITLES = {
     "documents": "Văn bản",
     "services": "Thủ tục hành chính, dịch vụ công",
 }
+# Keys of Item.extra that say how the hub harvested an item (shown by the API), not what the item says.
+HARVEST_BOOKKEEPING = frozenset(["feed_title", "feed_url", "full_text_error", "full_text_url"])
 EPOCH_FALLBACK = datetime.fromisoformat("2026-01-01T00:00:00+00:00")  # updated of a page with no entry
 
 
@@ -31,7 +34,14 @@ def item_updated(item: StoredItem) -> datetime:
     return max(candidates)
 
 
-def feed_entry(item: StoredItem, source: Source, *, authority: str) -> FeedEntry:
+def feed_entry(
+    item: StoredItem,
+    source: Source,
+    *,
+    authority: str,
+    others: Sequence[tuple[StoredItem, Source]] = (),
+) -> FeedEntry:
+    """One entry per story: the item (its canonical original) with the other portals' copies."""
     return FeedEntry(
         id=entry_id(authority, item),
         title=item.title,
@@ -45,7 +55,18 @@ def feed_entry(item: StoredItem, source: Source, *, authority: str) -> FeedEntry
         categories=tuple(item.topics),
         image_url=item.image_url,
         attribution=attribution(source),
-        fields=dict(item.extra),
+        republications=tuple(republication(other, where) for other, where in others if other.id != item.id),
+        fields={key: value for key, value in item.extra.items() if key not in HARVEST_BOOKKEEPING},
+    )
+
+
+def republication(item: StoredItem, source: Source) -> Republication:
+    return Republication(
+        url=item.url,
+        source_id=source.id,
+        portal_name=source.name,
+        agency=source.agency,
+        published=item.published,
     )
 
 
@@ -64,7 +85,10 @@ def feed_page(
     rows: FeedRows, *, title_key: str, feed_path: str, base_url: str, params: dict[str, str], authority: str
 ) -> FeedPage:
     """Paging links keep every filter and replace only the cursor."""
-    entries = tuple(feed_entry(item, source, authority=authority) for item, source in rows.rows)
+    entries = tuple(
+        feed_entry(item, source, authority=authority, others=rows.republications.get(item.story_id or 0, ()))
+        for item, source in rows.rows
+    )
     first_url = _url(base_url, feed_path, params, None)
     next_url = prev_url = None
     if rows.rows and rows.has_older:

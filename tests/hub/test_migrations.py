@@ -16,6 +16,9 @@ from tests.conftest import BACKENDS, fresh_database
 
 EXPECTED_TABLES = {
     "alembic_version",
+    "dedupe_band",
+    "dedupe_key",
+    "editor_decision",
     "fetch_validator",
     "harvest",
     "harvest_issue",
@@ -23,7 +26,10 @@ EXPECTED_TABLES = {
     "payload",
     "source",
     "stored_item",
+    "story",
+    "story_member",
 }
+HEAD = "0002"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -45,7 +51,7 @@ def test_upgrade_twice_is_a_no_op(backend: str, tmp_path: Path) -> None:
         engine = make_engine(url)
         try:
             with engine.connect() as connection:
-                assert MigrationContext.configure(connection).get_current_revision() == "0001"
+                assert MigrationContext.configure(connection).get_current_revision() == HEAD
         finally:
             engine.dispose()
 

@@ -69,7 +69,8 @@ def topics_list(raw: object) -> list[str]:
     topics = []
     for value in values:
         topic = clean_text(value) if isinstance(value, str) else ""
-        if topic and tone_key(topic) not in seen:
-            seen.add(tone_key(topic))
+        key = tone_key(topic) if topic else None
+        if key is not None and key not in seen:
+            seen.add(key)
             topics.append(topic)
     return topics

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from connectors.base import RawRecord
-from dedupe.credit import find_credit
+from hub.pipeline.normalise.credit import take_credit
 from hub.pipeline.normalise.fields import (
     author_text,
     fallback_title,
@@ -74,8 +74,8 @@ def read_content(record: RawRecord, links: Links) -> Content:
     flags = repair_flags(raw_title, raw_summary, raw_body)
     if not title and (summary or body_text):
         title, flags = fallback_title(summary, body_text), [*flags, "title.from_body"]
-    credit = find_credit(body_text)
-    return Content(title, summary, body_html, body_text, credit.line if credit else None, flags)
+    taken = take_credit(body_html, body_text, summary)  # "Nguồn: ..." leaves the body, kept on its own
+    return Content(title, taken.summary, taken.body_html, taken.body_text, taken.line, flags)
 
 
 def read_metadata(record: RawRecord, links: Links) -> Metadata:

@@ -24,9 +24,11 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\u0085]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def repair_text(text: str, *, tcvn3: bool | None = None) -> str:
-    """Undo wrong decodings and take NFC. `tcvn3` forces the TCVN3 decision (taken once per document)."""
-    repaired = repair_mojibake(text)
+def repair_text(text: str, *, tcvn3: bool | None = None, mojibake: bool = True) -> str:
+    """Undo wrong decodings and take NFC. `tcvn3` forces the TCVN3 decision (taken once per document);
+    `mojibake=False` skips the mojibake scan when the caller found no such sequence in the whole document.
+    """
+    repaired = repair_mojibake(text) if mojibake else text
     if looks_like_tcvn3(repaired) if tcvn3 is None else tcvn3:
         repaired = map_tcvn3(repaired)
     return nfc(repaired)
@@ -51,9 +53,10 @@ def repair_flags(*texts: str) -> list[str]:
     """Flags naming the repairs the raw texts need, for the per-source encoding report."""
     joined = "\n".join(t for t in texts if t)
     flags = []
-    if looks_like_mojibake(joined):
+    mojibake = looks_like_mojibake(joined)
+    if mojibake:
         flags.append("text.mojibake_repaired")
-    if looks_like_tcvn3(repair_mojibake(joined)):
+    if looks_like_tcvn3(repair_mojibake(joined) if mojibake else joined):  # the scan is not run twice
         flags.append("text.tcvn3_mapped")
     return flags
 

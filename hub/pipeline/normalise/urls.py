@@ -7,6 +7,7 @@ Joining is `urljoin`, never string concatenation ("https://vanban.chinhphu.vn" +
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from dedupe.keys import kept_query_parts
@@ -18,8 +19,11 @@ _QUERY_SAFE = _PATH_SAFE + "?"
 # Java servlet session ids ride in the path: /tin-tuc;jsessionid=0A1B2C?id=5
 _PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.IGNORECASE)
 _ALLOWED_SCHEMES = frozenset({"ftp", "http", "https"})
+# Pure functions of their strings, asked the same base and source URLs for every entry of a feed.
+URL_CACHE_SIZE = 4096
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def absolute_url(link: str | None, *bases: str | None) -> str | None:
     """Resolve `link` against the first usable base (record base URL, then source URL); None if not web.
 
@@ -39,6 +43,7 @@ def absolute_url(link: str | None, *bases: str | None) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking or session parameters.
 

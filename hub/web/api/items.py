@@ -19,6 +19,7 @@ from hub.web.api.schemas import (
     SourceRef,
     VersionRecord,
 )
+from hub.web.api.stories import Grouping, grouping_of
 from hub.web.deps import SessionDep, WebStateDep
 from hub.web.feeds import FeedQuery
 from hub.web.feedview import entry_id
@@ -57,13 +58,19 @@ def list_items(
     return page
 
 
-@router.get("/{item_id}", response_model=ItemRecord, responses={404: {"model": ErrorReply}})
-def get_one_item(item_id: int, session: SessionDep, state: WebStateDep) -> ItemRecord:
+class ItemDetail(ItemRecord):
+    """One item's full record, with why it is grouped in its story (rule, score, reason)."""
+
+    grouping: Grouping | None
+
+
+@router.get("/{item_id}", response_model=ItemDetail, responses={404: {"model": ErrorReply}})
+def get_one_item(item_id: int, session: SessionDep, state: WebStateDep) -> ItemDetail:
     row = get_item(item_id, session=session)
     if row is None:
         raise NotFound(f"no item {item_id}")
     [record] = records([row], session=session, authority=state.id_authority)
-    return record
+    return ItemDetail(**record.model_dump(), grouping=grouping_of(item_id, session))
 
 
 def records(rows: list[ItemRow], *, session: SessionDep, authority: str) -> list[ItemRecord]:

@@ -3,20 +3,21 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from hub.models import Story
-from hub.pipeline.overrides import StoryNotFound, live_story, merge_stories, split_item
+from hub.pipeline.overrides import StoryNotFound, explain_item, live_story, merge_stories, split_item
 from hub.storage.stories import members_of
 from hub.web.api.errors import NotFound
 from hub.web.api.schemas import API_PREFIX, ErrorReply
 from hub.web.deps import AdminDep, SessionDep
 
 router = APIRouter(prefix=API_PREFIX, tags=["stories"])
-_NOT_FOUND = {404: {"model": ErrorReply}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorReply}}
 
 
 class StoryItem(BaseModel):
@@ -35,6 +36,24 @@ class StoryItem(BaseModel):
     containment: float
     reason: str
     matched_item_id: int | None
+
+
+class Grouping(BaseModel):
+    """Why the item is in its story: the match that put it there and how the story's original was chosen."""
+
+    story_id: int
+    is_canonical: bool
+    canonical_item_id: int | None
+    elected_by: str = Field(description="credited | earliest | priority | editor")
+    rule: str = Field(
+        description='"first" (began the story), a match rule ("near", "exact_url" ...) or editor_*'
+    )
+    score: float = Field(description="Jaccard of the shingle sets (1.0 for exact keys)")
+    containment: float = Field(description="share of the shorter item found in the longer")
+    reason: str
+    matched_item_id: int | None = Field(description="the item it matched when it joined")
+    credited_source_id: str | None = Field(description="the source its credit line names, when known")
+    decisions: list[str] = Field(description="editor decisions about the item or its story, oldest first")
 
 
 class StoryRecord(BaseModel):
@@ -84,6 +103,18 @@ def split(item_id: int, session: SessionDep, body: SplitRequest | None = None) -
         story = split_item(item_id, session=session, by=body.by, note=body.note)
         session.commit()
         return story_record(story, session)
+
+
+def grouping_of(item_id: int, session: Session) -> Grouping | None:
+    """The item's grouping explained; None before the story stage has seen it."""
+    found = explain_item(item_id, session=session)
+    if found is None:
+        return None
+    decisions = [
+        f"{d.action} by {d.by} at {d.created_at.isoformat()}: {d.note}".rstrip(": ") for d in found.decisions
+    ]
+    values = {name: getattr(found, name) for name in Grouping.model_fields if name != "decisions"}
+    return Grouping(**values, decisions=decisions)
 
 
 def story_record(story: Story, session: Session) -> StoryRecord:

@@ -1,0 +1,82 @@
+"""Election of a story's canonical original, and credit lines resolved to known sources.
+
+Rungs, in order: (1) the source the copies credit ("Nguồn: mae.gov.vn"), (2) the earliest publication,
+(3) the higher source priority when publication times tie. An editor's choice stands while its item
+stays in the story. Input: a story id; output: `Story.canonical_item_id` and `StoredItem.is_canonical`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlmodel import Session
+
+from dedupe import Credit, find_credit, resolve_credit
+from hub.models import ElectedBy, Source, Story
+from hub.storage.stories import Member, members_of, set_canonical
+
+__all__ = ["CreditResolver", "choose", "elect"]
+
+
+class CreditResolver:
+    """Credited names and hosts -> source ids, from each source's URL host, name and agency."""
+
+    def __init__(self, sources: Iterable[Source]) -> None:
+        self.known: dict[str, str] = {}
+        self.agency: dict[str, str] = {}
+        # Lower priority first, so that an agency with several feeds resolves to its main one.
+        for source in sorted(sources, key=lambda s: (s.priority, s.id)):
+            host = (urlsplit(source.url).hostname or "").removeprefix("www.")
+            for alias in (host, source.name, source.agency):
+                if alias:
+                    self.known[alias] = source.id
+            self.agency[source.id] = source.agency
+
+    def resolve(self, credit_line: str | None) -> str | None:
+        """Source id credited by a stored credit line (the line as found in the body), or None."""
+        if not credit_line:
+            return None
+        credit = find_credit([credit_line]) or Credit(credit_line, credit_line, "end")
+        return resolve_credit(credit, self.known)
+
+
+def elect(story_id: int, resolver: CreditResolver, *, session: Session, now: datetime) -> bool:
+    """Re-elect the story's canonical original; True when it (or the rule that chose it) changed."""
+    members = members_of(story_id, session=session)
+    story = session.get_one(Story, story_id)
+    if story.elected_by == ElectedBy.EDITOR and any(m.item.id == story.canonical_item_id for m in members):
+        return set_canonical(story_id, story.canonical_item_id, ElectedBy.EDITOR, session=session, now=now)
+    if not members:
+        return set_canonical(story_id, None, ElectedBy.EARLIEST, session=session, now=now)
+    chosen, rule = choose(members, resolver)
+    return set_canonical(story_id, chosen.item.id, rule, session=session, now=now)
+
+
+def choose(members: Sequence[Member], resolver: CreditResolver) -> tuple[Member, ElectedBy]:
+    """The canonical member and the rung that chose it."""
+    credited = _credited_agencies(members, resolver)
+    originals = [m for m in members if m.source.agency in credited]
+    if originals:
+        return min(originals, key=_earliest), ElectedBy.CREDITED
+    first = min(members, key=_earliest)
+    tied = [m for m in members if m.item.published == first.item.published]
+    if len({m.source.priority for m in tied}) > 1:
+        return max(tied, key=lambda m: (m.source.priority, -(m.item.id or 0))), ElectedBy.PRIORITY
+    return first, ElectedBy.EARLIEST
+
+
+def _credited_agencies(members: Sequence[Member], resolver: CreditResolver) -> set[str]:
+    """Agencies that other members credit (a portal crediting itself credits nobody)."""
+    agencies = set()
+    for m in members:
+        credited = m.member.credited_source_id
+        agency = resolver.agency.get(credited or "")
+        if agency and agency != m.source.agency:
+            agencies.add(agency)
+    return agencies
+
+
+def _earliest(member: Member) -> tuple[datetime, int]:
+    return member.item.published, member.item.id or 0

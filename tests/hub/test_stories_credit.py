@@ -1,0 +1,96 @@
+"""Credit lines leave the body (HTML, text, summary), kept verbatim; credited names resolve to sources."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from hub.models import Source
+from hub.pipeline.election import CreditResolver
+from hub.pipeline.normalise.credit import take_credit
+from hub.pipeline.normalise.html import html_to_text
+
+LEAD = "Chiều 19/11, tại Đà Nẵng, Thủ tướng Chính phủ làm việc với Ban Thường vụ Thành ủy Đà Nẵng."
+LAST = "Các địa phương chủ động tiêu nước, bảo vệ diện tích lúa đông xuân sớm và nuôi trồng thủy sản."
+
+
+@pytest.mark.parametrize(
+    ("body_html", "line", "kept_html"),
+    [
+        (
+            f"<p>{LEAD}</p><p>{LAST}</p><p><strong>Nguồn: mae.gov.vn</strong></p>",
+            "Nguồn: mae.gov.vn",
+            f"<p>{LEAD}</p><p>{LAST}</p>",
+        ),
+        (
+            f"<p><em>(Theo baochinhphu.vn)</em> {LEAD}</p><p>{LAST}</p>",
+            "(Theo baochinhphu.vn)",
+            f"<p> {LEAD}</p><p>{LAST}</p>",
+        ),
+        (
+            f"<p>{LEAD}</p><p>{LAST} (Theo TTXVN)</p>",
+            "(Theo TTXVN)",
+            f"<p>{LEAD}</p><p>{LAST} (Theo TTXVN)</p>",  # woven into the prose: the HTML keeps it
+        ),
+    ],
+)
+def test_credit_line_leaves_the_body_and_is_kept(body_html: str, line: str, kept_html: str) -> None:
+    taken = take_credit(body_html, html_to_text(body_html), LEAD)
+    assert taken.line == line
+    assert taken.body_html == kept_html
+    assert line not in taken.body_text
+    assert taken.body_text.endswith(LAST)
+
+
+def test_summary_only_item_loses_its_closing_credit_sentence() -> None:
+    summary = f"{LEAD} {LAST} Nguồn: mae.gov.vn"
+    taken = take_credit("", "", summary)
+    assert (taken.line, taken.summary) == ("Nguồn: mae.gov.vn", f"{LEAD} {LAST}")
+
+
+@pytest.mark.parametrize(
+    "body_html",
+    [
+        f"<p>Theo báo cáo của Sở Y tế, số ca mắc sốt xuất huyết giảm.</p><p>{LAST}</p>",
+        f"<p>{LEAD}</p><p>{LAST}</p>",
+    ],
+)
+def test_prose_opening_with_theo_is_not_a_credit(body_html: str) -> None:
+    taken = take_credit(body_html, html_to_text(body_html), "")
+    assert (taken.line, taken.body_html) == (None, body_html)
+
+
+def _source(source_id: str, name: str, agency: str, url: str, priority: int = 0) -> Source:
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    return Source(
+        id=source_id, name=name, agency=agency, level="ministry", kind="feed", content_type="article",
+        url=url, priority=priority, created_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+SOURCES = [
+    _source(
+        "mae-tin-tuc", "Bộ NN&MT - Tin tức", "Bộ Nông nghiệp và Môi trường", "https://www.mae.gov.vn/rss", 80
+    ),
+    _source(
+        "mae-thong-bao", "Bộ NN&MT - Thông báo", "Bộ Nông nghiệp và Môi trường", "https://mae.gov.vn/tb", 10
+    ),
+    _source("baochinhphu", "Báo Điện tử Chính phủ", "Văn phòng Chính phủ", "https://baochinhphu.vn/home.rss"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "source_id"),
+    [
+        ("Nguồn: mae.gov.vn", "mae-tin-tuc"),
+        ("Nguồn: www.mae.gov.vn", "mae-tin-tuc"),
+        ("(Theo baochinhphu.vn)", "baochinhphu"),
+        ("Theo Báo điện tử Chính phủ", "baochinhphu"),
+        ("Nguồn tin: Bộ Nông nghiệp và Môi trường", "mae-tin-tuc"),  # an agency: its main feed
+        ("Nguồn: TTXVN", None),
+        (None, None),
+    ],
+)
+def test_credited_names_and_hosts_resolve_to_known_sources(line: str | None, source_id: str | None) -> None:
+    assert CreditResolver(SOURCES).resolve(line) == source_id
