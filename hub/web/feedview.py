@@ -101,7 +101,7 @@ def feed_page(
         id=f"tag:{authority}:{feed_path.rsplit('.', 1)[0]}",
         title=f"portalhub — {STREAM_TITLES.get(title_key, title_key)}",
         subtitle="Tin bài, văn bản và thủ tục hành chính tổng hợp từ các cổng thông tin điện tử",
-        self_url=_url(base_url, feed_path, params, _cursor_param(params)),
+        self_url=_url(base_url, feed_path, params, params.get("cursor")),
         home_url=base_url + "/",
         updated=max((entry.updated for entry in entries), default=EPOCH_FALLBACK),
         entries=entries,
@@ -109,10 +109,6 @@ def feed_page(
         next_url=next_url,
         prev_url=prev_url,
     )
-
-
-def _cursor_param(params: dict[str, str]) -> str | None:
-    return params.get("cursor")
 
 
 def _url(base_url: str, path: str, params: dict[str, str], cursor: Cursor | str | None) -> str:
