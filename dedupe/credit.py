@@ -96,16 +96,13 @@ class Credit:
 
 def find_credit(body: str | Sequence[str]) -> Credit | None:
     """The credit at the end of the body, else at its start; None when there is none."""
-    paragraphs = _paragraphs(body)
-    if not paragraphs:
-        return None
-    return _credit_at(paragraphs, len(paragraphs) - 1, "end") or _credit_at(paragraphs, 0, "start")
+    return _find(_paragraphs(body))
 
 
 def strip_credit(body: str | Sequence[str]) -> tuple[list[str], Credit | None]:
     """(paragraphs without the credit, the credit) — the body is returned unchanged when none."""
     paragraphs = _paragraphs(body)
-    credit = find_credit(paragraphs)
+    credit = _find(paragraphs)
     if credit is None:
         return paragraphs, None
     index = len(paragraphs) - 1 if credit.position == "end" else 0
@@ -124,6 +121,12 @@ def resolve_credit(credit: Credit, known_sources: Mapping[str, str]) -> str | No
         host = host.split(".", 1)[1]
     name = _alias_key(credit.name_or_host)
     return by_key.get(name) or by_key.get(_without_generic_prefix(name))
+
+
+def _find(paragraphs: list[str]) -> Credit | None:
+    if not paragraphs:
+        return None
+    return _credit_at(paragraphs, len(paragraphs) - 1, "end") or _credit_at(paragraphs, 0, "start")
 
 
 def _credit_at(paragraphs: list[str], index: int, position: Literal["start", "end"]) -> Credit | None:
@@ -153,7 +156,11 @@ def _looks_like_source(kind: str, name: str, paragraph: str) -> bool:
 
 def _paragraphs(body: str | Sequence[str]) -> list[str]:
     parts = body.splitlines() if isinstance(body, str) else body
-    return [" ".join(unicodedata.normalize("NFC", part).split()) for part in parts if part.strip()]
+    return [" ".join(_nfc(part).split()) for part in parts if part.strip()]
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _alias_key(text: str) -> str:

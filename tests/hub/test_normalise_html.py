@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+
+import lxml.html
 import pytest
 
 from dedupe.furniture import is_furniture_line, is_section_heading
-from hub.pipeline.normalise.html import first_image, html_to_text, sanitise_body
+from hub.pipeline.normalise.html import first_image, html_to_text, parse_fragment, read_body, sanitise_body
 
 ARTICLE = "https://khanhhoa.gov.vn/tin-tuc/hoi-nghi-thuy-loi-12345.html"
 BODY = """
@@ -108,6 +112,20 @@ def test_empty_body_gives_empty_html(empty: str) -> None:
     assert html_to_text(empty) == ""
 
 
+def test_control_characters_are_removed_not_fatal() -> None:
+    assert sanitise_body("<p>Trang\x0c2</p>", base_url=ARTICLE) == "<p>Trang 2</p>"
+    pasted = (
+        "<p>Tỷ lệ tiêm chủng\x07 đạt 96,2%.</p>"
+        "<p><img src='/uploads/tiem-chung.jpg' alt='Tiêm chủng\x0btại Trạm y tế'"
+        " title='Ảnh&#1;: Bộ Y tế'></p>"
+    )
+    assert sanitise_body(pasted, base_url=ARTICLE) == (
+        "<p>Tỷ lệ tiêm chủng đạt 96,2%.</p>"
+        '<p><img src="https://khanhhoa.gov.vn/uploads/tiem-chung.jpg" alt="Tiêm chủng tại Trạm y tế"'
+        ' title="Ảnh: Bộ Y tế"></p>'
+    )
+
+
 def test_mojibake_and_tcvn3_inside_markup_are_repaired() -> None:
     assert html_to_text("<p>Nghá»‹ <b>Ä‘á»‹nh</b> sá»‘ 43</p>") == "Nghị định số 43"
     assert html_to_text("<p>C«ng v¨n <i>sè</i> 12 cña UBND tØnh</p>") == "Công văn số 12 của UBND tỉnh"
@@ -168,3 +186,63 @@ def test_srcset_candidates_that_are_not_web_urls_are_dropped() -> None:
     body = '<img src="/a.jpg" srcset="javascript:x() 1x, /a-2x.jpg 2x">'
     assert 'srcset="https://khanhhoa.gov.vn/a-2x.jpg 2x"' in sanitise_body(body, base_url=ARTICLE)
     assert "srcset" not in sanitise_body('<img src="/a.jpg" srcset="javascript:x() 1x">', base_url=ARTICLE)
+
+
+# Bodies that exercise every step the one-parse path shares: scripts, entities, NFD and windows-1258 text,
+# encoding repairs, furniture and "Tin liên quan" lists, credit lines, unwrapped blocks, deep nesting.
+HOSTILE_BODIES = [
+    "",
+    "   ",
+    "<!-- trống -->",
+    "<script>x()</script>",
+    "<p> &nbsp; <br> </p>",
+    BODY,
+    "<p onclick='x()'>Sáng 12/5 <b>UBND</b></p><script>document.write('x')</script><style>.x{}</style>",
+    "Dòng một<br>Dòng&nbsp;hai &amp; ba &lt;script&gt;alert(1)&lt;/script&gt;<p>Đoạn mới</p>",
+    "<p>" + unicodedata.normalize("NFD", "Nghị định về Khánh Hoà") + "</p>",
+    "<p>" + b"Vi\xea\xf2t Nam - C\xf4ng v\xe3n s\xf4\xec 12".decode("cp1258") + "</p>",
+    "<p>Nghá»‹ <b>Ä‘á»‹nh</b> sá»‘ 43</p><p>C«ng v¨n <i>sè</i> 12</p>",
+    "<p>C«ng v¨n <i>sè</i> 12 cña UBND tØnh</p><img src='/a.jpg' alt='C«ng v¨n'>",
+    "<p>Nội dung.</p><p>LƯỢT XEM: 56</p><p>Xem: ٣٤</p><h3>Tin liên quan</h3><ol><li>Tin khác</li></ol>",
+    "<p>So với cùng kỳ, in ấn tăng.</p><p>Tin liên quan đến bão số 3</p><div>Chia sẻ | Zalo | In</div>",
+    "<p>Nội dung bài.</p><p>Nguồn: mae.gov.vn</p>",
+    "<p>Nội dung bài.</p><p>Phóng viên <em>(Theo TTXVN)</em></p>",
+    "<p>(baochinhphu.vn) - Sáng nay, Thủ tướng chủ trì.</p><p>Đoạn hai.</p>",
+    "<section><p>a</p></section><header>b</header>c<article>d</article><footer>e</footer>",
+    "<p>Bảng:</p><pre>Điều 1\n  Khoản 2</pre><table><tr><th>Số</th><td>12</td></tr></table>",
+    '<?xml version="1.0"?><p><a href="/van-ban/1.html">Văn bản</a> <a href="javascript:x()">x</a></p>',
+    "<div>" * 300 + "Nội dung" + "</div>" * 300,
+    "<p>Phụ lục, trang\x0c2<!-- ghi chú --> của báo cáo&#12;năm 2026</p><img src='/a.jpg' alt='Ảnh\x07'>",
+]
+
+
+@pytest.mark.parametrize("markup", HOSTILE_BODIES)
+def test_read_body_agrees_with_sanitising_then_reading_the_text(markup: str) -> None:
+    body = read_body(markup, base_url=ARTICLE)
+    assert body.html == sanitise_body(markup, base_url=ARTICLE)
+    assert body.text == html_to_text(body.html)
+    reparsed = parse_fragment(body.html)
+    assert (body.tree is None) is (reparsed is None)
+    if body.tree is not None and reparsed is not None:
+        assert lxml.html.tostring(body.tree, encoding="unicode") == lxml.html.tostring(
+            reparsed, encoding="unicode"
+        )
+
+
+def test_attribute_filter_resolves_against_each_call_s_own_base_url() -> None:
+    body = '<a href="/a.html">A</a>'
+    assert 'href="https://mae.gov.vn/a.html"' in sanitise_body(body, base_url="https://mae.gov.vn/tin/1.html")
+    assert 'href="https://moh.gov.vn/a.html"' in sanitise_body(body, base_url="https://moh.gov.vn/")
+    assert "href" not in sanitise_body(body, base_url=None)
+
+
+def test_concurrent_sanitising_keeps_each_body_s_base_url() -> None:
+    body = "".join(f'<p><a href="/tin/{n}.html">Tin {n}</a><img src="/anh/{n}.jpg"></p>' for n in range(50))
+
+    def hosts(portal: int) -> set[str]:
+        html = sanitise_body(body, base_url=f"https://cong-{portal}.gov.vn/tin/")
+        return {part.split("/", 1)[0] for part in html.split("https://")[1:]}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(hosts, [n % 16 for n in range(400)]))
+    assert found == [{f"cong-{n % 16}.gov.vn"} for n in range(400)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,11 @@ from connectors.base import RawRecord
 from hub.errors import DropRecord
 from hub.items import DatePrecision, IdentityRule
 from hub.pipeline.normalise import normalise_record
+from hub.pipeline.normalise.credit import take_credit
+from hub.pipeline.normalise.documents import normalise_document_fields
+from hub.pipeline.normalise.fields import summary_text
+from hub.pipeline.normalise.html import first_image, html_to_text, sanitise_body
+from tests.hub.test_normalise_html import HOSTILE_BODIES
 
 SOURCE_URL = "https://khanhhoa.gov.vn/rss/tin-tuc.rss"
 FETCHED = datetime(2026, 5, 12, 3, 0, tzinfo=UTC)
@@ -162,6 +168,52 @@ def test_mojibake_title_is_repaired_and_flagged() -> None:
     assert item.flags == ["text.mojibake_repaired"]
 
 
+def test_control_characters_are_removed_and_the_item_flagged(caplog: pytest.LogCaptureFixture) -> None:
+    record = _record(
+        title="Khánh Hoà: Hội nghị\x07 triển khai công tác thuỷ lợi",
+        summary="UBND tỉnh tổ chức hội nghị\x0bvề thủy lợi.",
+        body_html="<p>Kế hoạch chi tiết tại Phụ lục, trang\x0c2.</p>",
+    )
+    with caplog.at_level(logging.INFO, logger="hub.pipeline.normalise"):
+        item = normalise_record(record, source_url=SOURCE_URL, now=NOW)
+    assert (item.title, item.summary, item.body_text) == (
+        "Khánh Hoà: Hội nghị triển khai công tác thuỷ lợi",
+        "UBND tỉnh tổ chức hội nghị về thủy lợi.",
+        "Kế hoạch chi tiết tại Phụ lục, trang 2.",
+    )
+    assert item.body_html == "<p>Kế hoạch chi tiết tại Phụ lục, trang 2.</p>"
+    assert item.flags == ["text.control_chars_removed"]
+    [logged] = [r for r in caplog.records if r.getMessage().startswith("control characters removed")]
+    assert logged.getMessage() == (
+        "control characters removed: title U+0007; summary U+000B; body_html U+000C"
+    )
+    assert (logged.source_id, logged.stage) == ("khanhhoa-tin-tuc", "normalise")  # type: ignore[attr-defined]
+
+
+def test_a_lone_surrogate_loses_no_text() -> None:
+    # An API that cut a string inside an emoji sends half of it; the HTML parser stopped reading there.
+    body = "<p>Chúc mừng năm mới \ud83c</p><p>UBND tỉnh Khánh Hòa gửi lời chúc đến nhân dân.</p>"
+    item = normalise_record(_record(body_html=body, author="Minh Anh\ud83d"), source_url=SOURCE_URL, now=NOW)
+    assert item.body_text == "Chúc mừng năm mới\n\nUBND tỉnh Khánh Hòa gửi lời chúc đến nhân dân."
+    assert item.author == "Minh Anh"
+    assert item.flags == ["text.control_chars_removed"]
+
+
+def test_text_after_a_comment_in_summary_and_title_is_kept() -> None:
+    item = normalise_record(
+        _record(
+            title="<b>Khánh Hòa</b>:<!-- tiêu đề --> Hội nghị thủy lợi",
+            summary="<p>UBND tỉnh tổ chức<!-- mô tả --> hội nghị về thủy lợi.</p>",
+        ),
+        source_url=SOURCE_URL,
+        now=NOW,
+    )
+    assert (item.title, item.summary) == (
+        "Khánh Hòa: Hội nghị thủy lợi",
+        "UBND tỉnh tổ chức hội nghị về thủy lợi.",
+    )
+
+
 @pytest.mark.parametrize("empty", ["", "   ", "<p>Lượt xem: 12</p>", "<script>x()</script>"])
 def test_record_without_title_and_content_is_dropped(empty: str) -> None:
     with pytest.raises(DropRecord) as caught:
@@ -217,3 +269,49 @@ def test_windows_1258_body_is_nfc_text() -> None:
     item = normalise_record(_record(body_html=body), source_url=SOURCE_URL, now=NOW)
     assert item.body_text == unicodedata.normalize("NFC", body.removeprefix("<p>").removesuffix("</p>"))
     assert unicodedata.is_normalized("NFC", item.body_html)
+
+
+# Each source text is parsed once in `read_content`; these pin that the item says what the helpers, each
+# parsing for itself, say: sanitised body, its text, the summary, the credit line and the summary image.
+ITEM_URL = "https://khanhhoa.gov.vn/tin-tuc/hoi-nghi-thuy-loi-12345.html"
+
+
+@pytest.mark.parametrize("body_html", HOSTILE_BODIES)
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "",
+        "UBND tỉnh tổ chức hội nghị về thủy lợi.",
+        '<img src="/uploads/thumb.jpg"> UBND tỉnh tổ chức <b>hội nghị</b>.',
+        "Tóm tắt bài viết. (Theo TTXVN)",
+        "C«ng v¨n sè 12 cña UBND tØnh",
+    ],
+)
+def test_one_parse_path_says_what_the_helpers_say(body_html: str, summary: str) -> None:
+    record = _record(url=ITEM_URL, body_html=body_html, summary=summary, image_url=None)
+    item = normalise_record(record, source_url=SOURCE_URL, now=NOW)
+    sanitised = sanitise_body(body_html, base_url=ITEM_URL)
+    text = html_to_text(sanitised)
+    taken = take_credit(sanitised, text, summary_text(html_to_text(summary), text))
+    assert (item.body_html, item.body_text, item.summary, item.credited_source) == (
+        taken.body_html,
+        taken.body_text,
+        taken.summary,
+        taken.line,
+    )
+    assert item.image_url == first_image(summary, base_url=ITEM_URL)
+
+
+@pytest.mark.parametrize("body_html", HOSTILE_BODIES)
+def test_document_fields_read_from_the_shared_tree_are_those_read_from_the_html(body_html: str) -> None:
+    record = _record(url=ITEM_URL, body_html=body_html, title="Nghị định số 43/2026/NĐ-CP về đất đai")
+    document = RawRecord(**{**_fields_of(record), "content_type": "document"})
+    item = normalise_record(document, source_url=SOURCE_URL, now=NOW)
+    expected = normalise_document_fields(
+        document.fields, title=item.title, summary=item.summary, body_html=item.body_html, base_url=ITEM_URL
+    )
+    assert {key: item.extra[key] for key in expected} == expected
+
+
+def _fields_of(record: RawRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in RawRecord.__dataclass_fields__}

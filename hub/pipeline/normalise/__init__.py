@@ -17,10 +17,11 @@ from hub.errors import DropRecord
 from hub.items import Item
 from hub.pipeline.normalise.dates import resolve_dates
 from hub.pipeline.normalise.documents import RAW_DOCUMENT_FIELDS, normalise_document_fields
-from hub.pipeline.normalise.fields import ARTICLE_FIELDS
+from hub.pipeline.normalise.fields import ARTICLE_FIELDS, text_field
 from hub.pipeline.normalise.identity import content_hash, item_identity
 from hub.pipeline.normalise.services import RAW_SERVICE_FIELDS, normalise_service_fields
-from hub.pipeline.normalise.steps import read_content, read_metadata, resolve_links
+from hub.pipeline.normalise.steps import Content, read_content, read_metadata, resolve_links
+from hub.pipeline.normalise.text import CONTROL_CHARS_REMOVED, control_char_names
 
 __all__ = ["normalise_record"]
 
@@ -34,7 +35,8 @@ def normalise_record(
     """Make one item of one raw record, in this order:
 
     1. links: the record's link made absolute (its base URL, then `source_url`) and canonical;
-    2. content: body HTML repaired (mojibake, TCVN3), NFC, furniture dropped, sanitised with absolute
+    2. content: characters XML cannot hold (C0 controls ...) taken out of title, summary and body, and
+       flagged; body HTML repaired (mojibake, TCVN3), NFC, furniture dropped, sanitised with absolute
        links and images; its plain text; title; summary (else the body's opening words); "Nguồn:" line;
     3. refuse: no title and no content -> `DropRecord(code="normalise.empty")`;
     4. dates: published/updated parsed (day-first, Asia/Ho_Chi_Minh), future ones clamped to `now`,
@@ -59,7 +61,13 @@ def normalise_record(
         logger.info(
             "future date clamped", extra={"source_id": record.source_id, "url": links.link, "stage": STAGE}
         )
-    meta = read_metadata(record, links)
+    if CONTROL_CHARS_REMOVED in content.flags:
+        logger.info(
+            "control characters removed: %s",
+            _control_chars_found(record),
+            extra={"source_id": record.source_id, "url": links.link, "stage": STAGE},
+        )
+    meta = read_metadata(record, links, content)
     identity, rule = item_identity(
         guid=record.guid,
         guid_reused=bool(record.fields.get("guid_reused")),
@@ -78,7 +86,7 @@ def normalise_record(
         image_url=meta.image_url,
     )
     extra = {key: value for key, value in record.fields.items() if key not in ARTICLE_FIELDS}
-    structured = _structured_fields(record, content.title, content.summary, content.body_html, links.page)
+    structured = _structured_fields(record, content, links.page)
     if structured:
         extra = {key: value for key, value in extra.items() if key not in _RAW_STRUCTURED_FIELDS} | structured
         digest = _with_fields(digest, structured)
@@ -110,18 +118,28 @@ def normalise_record(
 
 
 _RAW_STRUCTURED_FIELDS = RAW_DOCUMENT_FIELDS | RAW_SERVICE_FIELDS
+_CONTROL_CHECKED = ("title", "summary", "body_html")  # the raw fields `read_content` checks
 
 
-def _structured_fields(
-    record: RawRecord, title: str, summary: str, body_html: str, page: str
-) -> dict[str, Any]:
+def _structured_fields(record: RawRecord, content: Content, page: str) -> dict[str, Any]:
     if record.content_type == "document":
         return normalise_document_fields(
-            record.fields, title=title, summary=summary, body_html=body_html, base_url=page
+            record.fields,
+            title=content.title,
+            summary=content.summary,
+            body_html=content.body_html,
+            base_url=page,
+            body=content.body_tree,
         )
     if record.content_type == "service":
         return normalise_service_fields(record.fields)
     return {}
+
+
+def _control_chars_found(record: RawRecord) -> str:
+    # Which field held which characters ("body_html U+000C"): only for the log, so only when flagged.
+    found = ((key, control_char_names(text_field(record.fields, key))) for key in _CONTROL_CHECKED)
+    return "; ".join(f"{key} {' '.join(names)}" for key, names in found if names)
 
 
 def _with_fields(digest: str, fields: Mapping[str, Any]) -> str:

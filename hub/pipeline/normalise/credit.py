@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import lxml.html
 
 from dedupe.credit import Credit, find_credit, strip_credit
-from hub.pipeline.normalise.html import parse_fragment
+from hub.pipeline.normalise.fragment import parse_fragment
 
 _PARAGRAPHS = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -29,21 +29,30 @@ class Taken:
     body_text: str
     summary: str
     line: str | None  # the credit line as found, or None
+    tree: lxml.html.HtmlElement | None = None  # the caller's parse of body_html while it is still that
 
 
-def take_credit(body_html: str, body_text: str, summary: str) -> Taken:
+def take_credit(
+    body_html: str, body_text: str, summary: str, *, tree: lxml.html.HtmlElement | None = None
+) -> Taken:
     """Steps: 1. the credit in the body text's first or last paragraph; 2. else, with no body, in the
-    summary's first or last sentence; 3. the line removed from body text, body HTML and summary."""
+    summary's first or last sentence; 3. the line removed from body text, body HTML and summary.
+
+    `tree` is `parse_fragment(body_html)` when the caller holds it: it is edited in place, not parsed again.
+    """
     paragraphs = [p.strip() for p in _PARAGRAPHS.split(body_text) if p.strip()]
     credit = find_credit(paragraphs) if paragraphs else _summary_credit(summary)
     if credit is None:
-        return Taken(body_html, body_text, summary, None)
+        return Taken(body_html, body_text, summary, None, tree)
     kept, _ = strip_credit(paragraphs) if paragraphs else ([], None)
+    body = tree if tree is not None else parse_fragment(body_html)
+    edited = _without_in_html(body, credit)
     return Taken(
-        body_html=_without_in_html(body_html, credit),
+        body_html=body_html if edited is None else edited,
         body_text="\n\n".join(kept),
         summary=_without_in_text(summary, credit.line),
         line=credit.line,
+        tree=tree if edited is None else None,  # an edited tree is not what parsing its HTML would give
     )
 
 
@@ -61,15 +70,15 @@ def _without_in_text(text: str, line: str) -> str:
     return text
 
 
-def _without_in_html(body_html: str, credit: Credit) -> str:
-    body = parse_fragment(body_html)
+def _without_in_html(body: lxml.html.HtmlElement | None, credit: Credit) -> str | None:
+    """The body's HTML without the credit's element, None when no element holds just the credit."""
     blocks = [] if body is None else [b for b in body.iter(*_BLOCKS) if _text(b)]
     if body is None or not blocks:
-        return body_html
+        return None
     block = blocks[-1] if credit.position == "end" else blocks[0]
     target = block if _text(block) == credit.line else _inline_holding(block, credit.line)
     if target is None:
-        return body_html  # the credit is woven into the markup; the text and summary still lose it
+        return None  # the credit is woven into the markup; the text and summary still lose it
     target.drop_tree()
     return _inner_html(body)
 

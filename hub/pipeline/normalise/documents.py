@@ -25,7 +25,7 @@ from dedupe.doclaw import (
 from dedupe.text import fold_lookalikes, match_key, tone_key
 from feeds.namespace import DOCUMENT_FIELDS
 from hub.pipeline.normalise.dates import LOCAL_TZ, parse_date
-from hub.pipeline.normalise.html import parse_fragment
+from hub.pipeline.normalise.fragment import parse_fragment
 from hub.pipeline.normalise.text import clean_text
 from hub.pipeline.normalise.urls import absolute_url
 
@@ -98,7 +98,13 @@ _SIGNED_PDF = re.compile(r"[._-]signed\.pdf\Z")
 
 
 def normalise_document_fields(
-    raw: Mapping[str, Any], *, title: str, summary: str, body_html: str, base_url: str
+    raw: Mapping[str, Any],
+    *,
+    title: str,
+    summary: str,
+    body_html: str,
+    base_url: str,
+    body: HtmlElement | None = None,
 ) -> dict[str, Any]:
     """Document fields of one record, each from the first of these that has it:
 
@@ -108,8 +114,10 @@ def normalise_document_fields(
        never the abstract, which cites other documents' numbers;
     4. fallbacks: type and issuer from the number's abbreviations, signer from the feed's author
        (gazette feeds put the signer there), abstract from the summary, effective date from its text.
+
+    `body` is `parse_fragment(body_html)` when the caller has it already; it is only read.
     """
-    body = parse_fragment(body_html)
+    body = body if body is not None else parse_fragment(body_html)
     page = page_properties(body)
     head = _title_head(title)
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dedupe.text import tone_key
-from hub.pipeline.normalise.html import html_to_text
+from hub.pipeline.normalise.fragment import html_to_text
 from hub.pipeline.normalise.text import clean_text, shorten
 
 SUMMARY_LIMIT = 300  # characters of body text taken as the summary when the source gives none
@@ -45,9 +45,10 @@ def title_text(raw: str) -> str:
     return clean_text(raw)
 
 
-def summary_text(raw_html: str, body_text: str) -> str:
-    """Plain one-paragraph summary; the body's opening words when the source gives none."""
-    summary = " ".join(html_to_text(raw_html).split())
+def summary_text(text: str, body_text: str) -> str:
+    """Plain one-paragraph summary of the summary's text (`html_to_text` of the source's summary HTML);
+    the body's opening words when the source gives none."""
+    summary = " ".join(text.split())
     return summary or shorten(" ".join(body_text.split()), SUMMARY_LIMIT)
 
 

@@ -112,6 +112,7 @@ _CONT = f"[{_chars(0x80, 0xBF)}]"
 _MOJIBAKE = re.compile(
     f"[{_chars(0xC2, 0xDF)}]{_CONT}|[{_chars(0xE0, 0xEF)}]{_CONT}{{2}}|[{_chars(0xF0, 0xF4)}]{_CONT}{{3}}"
 )
+_CONTINUATION = re.compile(_CONT)
 # What a repaired sequence may decode to: Latin letters, Vietnamese tone and vowel marks (NFD sources),
 # general punctuation (’ “ ” – …), the đồng and euro signs. Anything else means the text was not mojibake.
 _COMBINING_OK = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323")
@@ -119,12 +120,16 @@ _COMBINING_OK = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323")
 
 def may_hold_mojibake(text: str) -> bool:
     """False when not one cp1252-read UTF-8 sequence occurs in the text: no substring needs repairing."""
-    return _MOJIBAKE.search(text) is not None
+    # The one-class scan first: every sequence holds a continuation character, which prose rarely has.
+    return _CONTINUATION.search(text) is not None and _MOJIBAKE.search(text) is not None
 
 
 def looks_like_mojibake(text: str) -> bool:
     """True when the text holds UTF-8 sequences read as cp1252 that decode to a Vietnamese letter."""
-    return any(ord(ch) >= 0x100 for ch in _decoded_sequences(text))
+    # Every sequence holds a continuation character (cp1252 0x80-0xBF); plain Vietnamese rarely has one.
+    if text.isascii() or _CONTINUATION.search(text) is None:
+        return False
+    return any(ord(ch) >= 0x100 for m in _MOJIBAKE.finditer(text) if (ch := _decode(m[0])))
 
 
 def repair_mojibake(text: str) -> str:
@@ -136,17 +141,16 @@ def repair_mojibake(text: str) -> str:
 
 def looks_like_tcvn3(text: str) -> bool:
     """True for TCVN3 text read as cp1252 ('ViÖt Nam', 'C«ng v¨n'): markers and no Unicode Vietnamese."""
-    text = _ETH_BESIDE_CAPITAL.sub("", text)
-    return _TCVN3_MARKERS.search(text) is not None and _UNICODE_VIETNAMESE.search(text) is None
+    # Unicode Vietnamese answers first: found within a few words of most text, it rules TCVN3 out whatever
+    # the markers say (the Eth removal below touches no letter of that class). ASCII holds no marker.
+    if text.isascii() or _UNICODE_VIETNAMESE.search(text) is not None:
+        return False
+    return _TCVN3_MARKERS.search(_ETH_BESIDE_CAPITAL.sub("", text)) is not None
 
 
 def map_tcvn3(text: str) -> str:
     """Map every TCVN3 character to Unicode (call only when `looks_like_tcvn3` said so)."""
     return text.translate(_TCVN3)
-
-
-def _decoded_sequences(text: str) -> list[str]:
-    return [ch for m in _MOJIBAKE.finditer(text) if (ch := _decode(m[0]))]
 
 
 def _decode(sequence: str) -> str | None:

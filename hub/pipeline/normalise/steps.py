@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import lxml.html
+
 from connectors.base import RawRecord
 from hub.pipeline.normalise.credit import take_credit
 from hub.pipeline.normalise.fields import (
@@ -17,8 +19,9 @@ from hub.pipeline.normalise.fields import (
     title_text,
     topics_list,
 )
-from hub.pipeline.normalise.html import first_image, html_to_text, sanitise_body
-from hub.pipeline.normalise.text import repair_flags
+from hub.pipeline.normalise.fragment import read_fragment
+from hub.pipeline.normalise.html import read_body
+from hub.pipeline.normalise.text import CONTROL_CHARS_REMOVED, remove_control_chars, repair_flags
 from hub.pipeline.normalise.urls import absolute_url, canonical_url
 
 
@@ -38,6 +41,8 @@ class Content:
     body_text: str
     credited_source: str | None
     flags: list[str] = field(default_factory=list)
+    summary_image: str | None = None  # `src` of the source summary's first image, as written
+    body_tree: lxml.html.HtmlElement | None = None  # `parse_fragment(body_html)` when at hand; read-only
 
     @property
     def empty(self) -> bool:
@@ -63,27 +68,39 @@ def resolve_links(record: RawRecord, source_url: str) -> Links:
 
 
 def read_content(record: RawRecord, links: Links) -> Content:
-    """Title, summary, sanitised body and its text; flags for encoding repairs and a made-up title."""
+    """Title, summary, sanitised body and its text; flags for encoding repairs, removed control characters
+    and a made-up title.
+
+    Each source text is parsed once: the body's sanitised HTML is parsed for its text, and that tree is
+    the one the credit step edits; the summary's one parse gives its text and its first image.
+    """
     raw_title, raw_summary, raw_body = (
         text_field(record.fields, k) for k in ("title", "summary", "body_html")
     )
-    body_html = sanitise_body(raw_body, base_url=links.page)
-    body_text = html_to_text(body_html)
-    summary = summary_text(raw_summary, body_text)
-    title = title_text(raw_title)
     flags = repair_flags(raw_title, raw_summary, raw_body)
-    if not title and (summary or body_text):
-        title, flags = fallback_title(summary, body_text), [*flags, "title.from_body"]
-    taken = take_credit(body_html, body_text, summary)  # "Nguồn: ..." leaves the body, kept on its own
-    return Content(title, taken.summary, taken.body_html, taken.body_text, taken.line, flags)
+    if CONTROL_CHARS_REMOVED in flags:  # before any parse: lxml cannot hold them, and the item is kept
+        raw_title, raw_summary, raw_body = (
+            remove_control_chars(t) for t in (raw_title, raw_summary, raw_body)
+        )
+    body = read_body(raw_body, base_url=links.page)
+    summary_plain, summary_image = read_fragment(raw_summary)
+    summary = summary_text(summary_plain, body.text)
+    title = title_text(raw_title)
+    if not title and (summary or body.text):
+        title, flags = fallback_title(summary, body.text), [*flags, "title.from_body"]
+    # "Nguồn: ..." leaves the body, kept on its own
+    taken = take_credit(body.html, body.text, summary, tree=body.tree)
+    return Content(
+        title, taken.summary, taken.body_html, taken.body_text, taken.line, flags, summary_image, taken.tree
+    )
 
 
-def read_metadata(record: RawRecord, links: Links) -> Metadata:
+def read_metadata(record: RawRecord, links: Links, content: Content) -> Metadata:
     """Author, topics and an absolute image URL (else the first image of the summary)."""
     fields = record.fields
     image = absolute_url(text_field(fields, "image_url"), links.page)
     return Metadata(
         author=author_text(fields.get("author")),
         topics=topics_list(fields.get("topics")),
-        image_url=image or first_image(text_field(fields, "summary"), base_url=links.page),
+        image_url=image or absolute_url(content.summary_image, links.page),
     )
