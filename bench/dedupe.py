@@ -1,11 +1,14 @@
-"""Dedupe benchmark: items/s, lookup time per item and peak memory of the story stage's index path at
-growing archive sizes, on the SQL-backed index (SQLite by default, PostgreSQL with --database-url).
+"""Dedupe benchmark: the story stage (`hub.pipeline.stories.assign_stories`) at growing archive sizes, on
+the SQL-backed index (SQLite by default, PostgreSQL with --database-url): items/s, lookup time per item,
+peak memory, and whether each copy found its original.
 
 Run from the repository root: `python bench/dedupe.py [--sizes 100000,1000000] [--measure 2000]`.
-The archive is filled in bulk (fingerprints computed by a process pool, rows inserted in large batches);
-then, at each size, `--measure` new articles (a fifth of them republications of recent ones) go through
-the full path one by one: fingerprint -> exact keys -> band candidates in the window -> best match ->
-index rows, committed every 500 items as harvests do.
+The archive is filled in bulk (items, one story each, their index rows; fingerprints computed by a
+process pool, rows inserted in large batches), so the measuring process starts with no fingerprint
+cached. Then, at each size, twice `--measure` new articles (a fifth of them republications of recent ones)
+are stored as harvests of 50 items and go through the real story stage, one transaction per harvest,
+as `portalhub harvest` runs it: only the stage is timed. The first `--measure` meet an empty
+fingerprint cache (a worker that just started), the next ones a warm one (a worker that has run).
 """
 
 from __future__ import annotations
@@ -16,22 +19,37 @@ import resource
 import sys
 import tempfile
 import time
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from multiprocessing import Pool
+from functools import wraps
+from multiprocessing import Pool, Process
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event, insert
+from sqlalchemy import Engine, event, insert, select, text
 from sqlmodel import Session
 
-from dedupe import DEFAULT_SETTINGS, Fingerprint, best_match, exact_keys, fingerprint_item
-from hub.db import make_engine, upgrade_database
-from hub.models import DedupeBand, DedupeKey
-from hub.storage.dedupe_index import SqlIndex, key_digest
+from dedupe import DEFAULT_SETTINGS
+from hub.db import make_engine, session_scope, upgrade_database
+from hub.items import DatePrecision, IdentityRule, Item
+from hub.models import (
+    DedupeBand,
+    DedupeKey,
+    DedupeSketch,
+    HarvestTrigger,
+    Source,
+    StoredItem,
+    Story,
+    StoryMember,
+)
+from hub.pipeline.fingerprints import index_entry, item_fingerprint
+from hub.pipeline.stories import assign_stories
+from hub.storage.dedupe_index import SqlIndex, index_rows
+from hub.storage.harvests import open_harvest
+from hub.storage.items import store_items
 from tests.eval.generator import _event
 from tests.eval.transforms import ORDER, TRANSFORMS, Copy
 from tests.eval.vocab import PROVINCES, TEMPLATES
@@ -39,8 +57,9 @@ from tests.eval.vocab import PROVINCES, TEMPLATES
 START = datetime(2026, 1, 1, tzinfo=UTC)
 PER_DAY = 30_000  # articles a day, nationwide: 1 M items span about a month, the whole window
 REPUBLISHED_SHARE = 0.2  # a fifth of articles copy one published in the last few thousand
-CACHE_SIZE = 5_000  # fingerprints of recent items kept in memory: bounded by the window's activity
-COMMIT_EVERY = 500
+HARVEST_SIZE = 50  # items per harvest: one feed page
+MEASURED_SOURCES = 20
+FILL_BATCH = 5000  # archived items per insert transaction
 _WORDS = sorted(
     {w.strip(".,;:()") for _, ps in TEMPLATES.values() for alts in ps for s in alts for w in s.split()}
 )
@@ -73,9 +92,28 @@ def article(number: int) -> Article:
     return Article(number, title, "\n".join(paragraphs), url, host.split(".")[0], published, origin)
 
 
-def fingerprint(a: Article) -> Fingerprint:
-    return fingerprint_item(
-        title=a.title, body=a.body, url=a.url, source_id=a.source_id, published=a.published
+def item_of(a: Article, source_id: str | None = None) -> Item:
+    """The article as the normaliser would hand it over."""
+    return Item(
+        source_id=source_id or a.source_id,
+        content_type="article",
+        identity=a.url,
+        identity_rule=IdentityRule.URL,
+        url=a.url,
+        guid=None,
+        title=a.title,
+        summary="",
+        body_html="",
+        body_text=a.body,
+        published=a.published,
+        published_precision=DatePrecision.DATETIME,
+        updated=None,
+        author=None,
+        topics=[],
+        image_url=None,
+        content_hash=f"bench-{a.number}",
+        fetched_at=a.published,
+        entry_digest=f"bench-{a.number}",
     )
 
 
@@ -103,95 +141,228 @@ def _published(number: int) -> datetime:
     return START + timedelta(seconds=number * 86_400 / PER_DAY)
 
 
-def _rows(number: int) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """Index rows of one archived article (run in pool workers)."""
+def _archived(number: int) -> dict[str, list[dict[str, object]]]:
+    """Rows of one archived article, alone in its story (run in pool workers); item id = number + 1."""
     a = article(number)
-    fp = fingerprint(a)
-    bands = [
-        {"band_no": n, "band_hash": h, "item_id": number, "published": a.published}
-        for n, h in enumerate(fp.bands)
-    ]
-    keys = [{"kind": k, "key": key_digest(v), "item_id": number} for k, v in exact_keys(fp)]
-    return bands, keys
+    item_id = number + 1
+    item = _item_row(a, item_id)
+    index = index_rows([index_entry(item_id, a.published, item_fingerprint(_Row(item), DEFAULT_SETTINGS))])
+    return {
+        "stored_item": [item],
+        "story": [
+            {
+                "id": item_id,
+                "content_type": "article",
+                "canonical_item_id": item_id,
+                "elected_by": "earliest",
+                "created_at": a.published,
+                "updated_at": a.published,
+            }
+        ],
+        "story_member": [
+            {
+                "item_id": item_id,
+                "story_id": item_id,
+                "rule": "first",
+                "score": 0.0,
+                "containment": 0.0,
+                "reason": "",
+                "joined_at": a.published,
+            }
+        ],
+        **{model.__tablename__: rows for model, rows in index.items()},  # type: ignore[attr-defined]
+    }
 
 
-def fill(engine: Engine, start: int, stop: int) -> float:
-    """Archive articles [start, stop) in bulk; items/s."""
+class _Row:
+    """Attribute access to a row dict, for `item_fingerprint`."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+def _item_row(a: Article, item_id: int) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "source_id": a.source_id,
+        "identity": a.url,
+        "identity_rule": "url",
+        "content_type": "article",
+        "url": a.url,
+        "guid": None,
+        "title": a.title,
+        "summary": "",
+        "body_html": "",
+        "body_text": a.body,
+        "published": a.published,
+        "published_precision": "datetime",
+        "first_seen_at": a.published,
+        "last_changed_at": a.published,
+        "topics": [],
+        "content_hash": f"bench-{a.number}",
+        "flags": [],
+        "extra": {},
+        "version": 1,
+        "entry_digest": f"bench-{a.number}",
+        "search_text": "",
+        "topic_keys": "",
+        "story_id": item_id,
+        "is_canonical": True,
+    }
+
+
+TABLES = {
+    "stored_item": StoredItem,
+    "story": Story,
+    "story_member": StoryMember,
+    "dedupe_band": DedupeBand,
+    "dedupe_key": DedupeKey,
+    "dedupe_sketch": DedupeSketch,
+}
+
+
+def fill(url: str, start: int, stop: int) -> float:
+    """Archive articles [start, stop) in bulk, in a child process (so this process's memory is the
+    stage's alone); items/s."""
     began = time.perf_counter()
-    with Pool(2) as pool:
-        for chunk in _chunks(range(start, stop), 5000):
-            bands: list[dict[str, object]] = []
-            keys: list[dict[str, object]] = []
-            for b, k in pool.imap(_rows, chunk, chunksize=250):
-                bands += b
-                keys += k
-            with engine.begin() as connection:
-                connection.execute(insert(DedupeBand.__table__), bands)  # type: ignore[attr-defined]
-                connection.execute(insert(DedupeKey.__table__), keys)  # type: ignore[attr-defined]
+    child = Process(target=_fill, args=(url, start, stop))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"filling the archive failed (exit code {child.exitcode})")
     return (stop - start) / (time.perf_counter() - began)
+
+
+def _fill(url: str, start: int, stop: int) -> None:
+    """The pool fingerprints the next batch while this process inserts the last one."""
+    engine = make_engine(url)
+    batches = [range(first, min(first + FILL_BATCH, stop)) for first in range(start, stop, FILL_BATCH)]
+    with Pool(2) as pool:
+        pending = pool.map_async(_archived, batches[0], chunksize=250) if batches else None
+        for following in [*batches[1:], None]:
+            archived = pending.get() if pending else []
+            pending = pool.map_async(_archived, following, chunksize=250) if following else None
+            _insert(engine, {name: [row for rows in archived for row in rows[name]] for name in TABLES})
+    if engine.dialect.name == "postgresql":  # explicit ids do not move the sequences
+        with engine.begin() as connection:
+            for table in ("stored_item", "story"):
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}")
+                )
+    engine.dispose()
+
+
+def _insert(engine: Engine, rows: dict[str, list[dict[str, object]]]) -> None:
+    _add_sources(engine, {str(row["source_id"]) for row in rows["stored_item"]})
+    with engine.begin() as connection:
+        for name, model in TABLES.items():
+            connection.execute(insert(model.__table__), rows[name])  # type: ignore[attr-defined]
 
 
 @dataclass
 class Measured:
-    items_per_s: float
-    cpu_ms: float  # this process's CPU time per item: the rest of the wall time is waiting on the disk
-    lookup_ms: float
+    items_per_s: float  # through the story stage (storing the items is not timed)
+    cpu_ms: float  # this process's CPU time per item in the stage
+    lookup_ms: float  # of which the index lookups (exact keys and bands)
     matched_copies: int
     copies: int
     wrong: int
 
 
-def measure(engine: Engine, start: int, count: int, cache: OrderedDict[int, Fingerprint]) -> Measured:
-    """The full path for articles [start, start + count), one by one."""
-    window = timedelta(days=DEFAULT_SETTINGS.article_window_days)
-    lookup = 0.0
+class LookupClock:
+    """Time spent in the index's batch lookups, by wrapping them for the run."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        for name in ("candidates_of", "find_keys_of"):
+            setattr(SqlIndex, name, self._timed(getattr(SqlIndex, name)))
+
+    def _timed(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(method)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - began
+
+        return timed
+
+
+def measure(engine: Engine, start: int, count: int, clock: LookupClock) -> Measured:
+    """Articles [start, start + count) stored as harvests and put in stories by the real stage."""
+    _add_sources(engine, {_measured_source(n) for n in range(MEASURED_SOURCES)})
+    ids: dict[int, int] = {}
+    stage = cpu = 0.0
+    clock.seconds = 0.0
+    for first in range(start, start + count, HARVEST_SIZE):
+        numbers = range(first, min(first + HARVEST_SIZE, start + count))
+        source_id = _measured_source(first // HARVEST_SIZE)
+        with session_scope(engine) as session:
+            harvest = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=START)
+            items = [item_of(article(n), source_id) for n in numbers]
+            store_items(items, session=session, harvest_id=harvest.id or 0, source_id=source_id, now=START)
+            session.flush()
+            began, cpu_began = time.perf_counter(), time.process_time()
+            assign_stories(source_id, harvest.id or 0, session=session)
+            session.flush()
+            stage += time.perf_counter() - began  # the commit is the harvest's, with or without stories
+            cpu += time.process_time() - cpu_began
+        with Session(engine) as session:
+            query = select(StoredItem.url, StoredItem.id).where(StoredItem.source_id == source_id)
+            ids |= {_number(url): item_id for url, item_id in session.execute(query)}
+    found, copies, wrong = _verdicts(engine, range(start, start + count), ids)
+    return Measured(count / stage, 1000 * cpu / count, 1000 * clock.seconds / count, found, copies, wrong)
+
+
+def _verdicts(engine: Engine, numbers: range, ids: dict[int, int]) -> tuple[int, int, int]:
+    """(copies that joined a story of their original, copies, items that joined a wrong story)."""
+    numbers_of = {item_id: number for number, item_id in ids.items()}
     found = copies = wrong = 0
-    began, cpu = time.perf_counter(), time.process_time()
     with Session(engine) as session:
-        index = SqlIndex(session, window=window)
-        for number in range(start, start + count):
+        for number in numbers:
             a = article(number)
-            fp = fingerprint(a)
-            t0 = time.perf_counter()
-            ids = index.find_keys(exact_keys(fp)) | index.candidates(fp.bands, a.published)
-            lookup += time.perf_counter() - t0
-            match = best_match(fp, {i: _cached(i, cache) for i in ids})
             copies += a.copy_of is not None
-            if match is not None:
-                truth = article(match[0])
-                same = {a.copy_of, a.number} & {truth.copy_of, truth.number} - {None}
-                found += bool(same)
-                wrong += not same
-            index.add_keys(number, exact_keys(fp))
-            index.add(number, fp.bands, a.published)
-            _remember(cache, number, fp)
-            if number % COMMIT_EVERY == 0:
-                session.commit()
+            member = session.get(StoryMember, ids[number])
+            if member is None or member.matched_item_id is None:
+                continue
+            matched = numbers_of.get(member.matched_item_id, member.matched_item_id - 1)
+            truth = article(matched)
+            same = {a.copy_of, a.number} & {truth.copy_of, truth.number} - {None}
+            found += bool(same)
+            wrong += not same
+    return found, copies, wrong
+
+
+def _number(url: str) -> int:
+    return int(url.rsplit("-", 1)[1].removesuffix(".html"))
+
+
+def _measured_source(n: int) -> str:
+    return f"bench-{n % MEASURED_SOURCES:02d}"
+
+
+def _add_sources(engine: Engine, source_ids: set[str]) -> None:
+    with Session(engine) as session:
+        known = set(session.execute(select(Source.id)).scalars())
+        for source_id in sorted(source_ids - known):
+            session.add(
+                Source(
+                    id=source_id,
+                    name=f"Cổng TTĐT {source_id}",
+                    agency=f"Cơ quan {source_id}",
+                    level="province",
+                    kind="feed",
+                    content_type="article",
+                    url=f"https://{source_id}.gov.vn/rss",
+                    created_at=START,
+                    updated_at=START,
+                )
+            )
         session.commit()
-    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
-    return Measured(count / elapsed, 1000 * cpu / count, 1000 * lookup / count, found, copies, wrong)
 
 
-def _cached(number: int, cache: OrderedDict[int, Fingerprint]) -> Fingerprint:
-    if number not in cache:
-        _remember(cache, number, fingerprint(article(number)))
-    cache.move_to_end(number)
-    return cache[number]
-
-
-def _remember(cache: OrderedDict[int, Fingerprint], number: int, fp: Fingerprint) -> None:
-    cache[number] = fp
-    while len(cache) > CACHE_SIZE:
-        cache.popitem(last=False)
-
-
-def _chunks(values: range, size: int) -> Iterator[range]:
-    for first in range(values.start, values.stop, size):
-        yield range(first, min(first + size, values.stop))
-
-
-def _engine(url: str | None, folder: Path) -> Engine:
-    url = url or f"sqlite:///{folder / 'dedupe-bench.db'}"
+def _engine(url: str) -> Engine:
     upgrade_database(url)
     engine = make_engine(url)
     if engine.dialect.name == "sqlite":
@@ -200,32 +371,39 @@ def _engine(url: str | None, folder: Path) -> Engine:
     return engine
 
 
+def _report(phase: str, m: Measured) -> None:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  {phase:>12}: story stage {m.items_per_s:,.0f} items/s ({m.cpu_ms:.2f} ms CPU/item),"
+        f" lookup {m.lookup_ms:.2f} ms/item | copies found {m.matched_copies}/{m.copies},"
+        f" wrong merges {m.wrong} | peak RSS {peak:,.0f} MB",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000", help="archive sizes to measure at")
-    parser.add_argument("--measure", type=int, default=2000, help="articles through the full path per size")
+    parser.add_argument("--measure", type=int, default=2000, help="articles through the story stage per size")
     parser.add_argument(
         "--database-url", default=None, help="an empty database; default: a temporary SQLite file"
     )
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
+    clock = LookupClock()
     with tempfile.TemporaryDirectory() as folder:
-        engine = _engine(args.database_url, Path(folder))
-        cache: OrderedDict[int, Fingerprint] = OrderedDict()
+        url = args.database_url or f"sqlite:///{Path(folder) / 'dedupe-bench.db'}"
+        engine = _engine(url)
         archived = 0
         print(f"{engine.dialect.name}; window {DEFAULT_SETTINGS.article_window_days} days, {PER_DAY}/day")
         for size in sizes:
-            rate = fill(engine, archived, size)
-            m = measure(engine, size, args.measure, cache)
-            archived = size + args.measure
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(
-                f"archive {size:>9,}: bulk fill {rate:,.0f}/s | full path {m.items_per_s:,.0f} items/s"
-                f" ({m.cpu_ms:.2f} ms CPU/item),"
-                f" lookup {m.lookup_ms:.2f} ms/item | copies found {m.matched_copies}/{m.copies},"
-                f" wrong merges {m.wrong} | peak RSS {peak:,.0f} MB",
-                flush=True,
-            )
+            rate = fill(url, archived, size)
+            print(f"archive {size:>9,}: bulk fill {rate:,.0f}/s", flush=True)
+            # First after the fill: no fingerprint of the recent archive is cached (a worker just
+            # started); then the next ones, with the first ones cached (a worker that has been running).
+            for phase, first in (("just started", size), ("running", size + args.measure)):
+                _report(phase, measure(engine, first, args.measure, clock))
+            archived = size + 2 * args.measure
         engine.dispose()
 
 

@@ -12,6 +12,7 @@ from dedupe.match import (
     compare,
     exact_keys,
     fingerprint_item,
+    plausible,
 )
 from dedupe.settings import DEFAULT_SETTINGS, DedupeSettings
 
@@ -30,6 +31,7 @@ __all__ = [
     "exact_keys",
     "find_credit",
     "fingerprint_item",
+    "plausible",
     "resolve_credit",
     "strip_credit",
     "strip_title_affixes",

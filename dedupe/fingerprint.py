@@ -1,78 +1,120 @@
-"""Shingles, MinHash signatures and LSH band keys of match-key tokens.
+"""Shingles, MinHash signatures and LSH band keys of match-key tokens, computed as numpy arrays.
 
 Input: the folded tokens of an item's match text. Output: a set of 32-bit shingle hashes (for exact
-Jaccard and containment), a one-permutation MinHash signature, and one signed 64-bit key per band,
-stable across processes and machines so a database can store them as (band_no, band_hash) rows.
+Jaccard and containment), a one-permutation MinHash signature, and one signed 64-bit key per band that
+also encodes the band's number, stable across processes and machines so a database can store them as
+rows and find a band by its key alone.
 """
 
 from __future__ import annotations
 
 import hashlib
-import struct
 import zlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 
-_MASK32 = 0xFFFFFFFF
-# Knuth's multiplicative constant: an odd multiplier is a bijection mod 2**32, so mixing the CRC adds
-# no collisions while spreading its bits into the high bits that pick a signature slot.
-_MIX = 0x9E3779B1
-_EMPTY_SLOT = _MASK32 + 1
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+
+_EMPTY_SLOT = 1 << 32  # above every 32-bit value: marks a slot no shingle fell into
+# Odd 64-bit multipliers (the golden ratio and two of MurmurHash3's): odd multipliers are bijections
+# mod 2**64, so combining token hashes with them adds no collisions of its own.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MUR1 = np.uint64(0xFF51AFD7ED558CCD)
+_MUR2 = np.uint64(0xC4CEB9FE1A85EC53)
+_SHIFT_MIX = np.uint64(33)
+_HIGH_HALF = np.uint64(32)
 # Densification gives up after this many probes; with at least one shingle a probe hits a filled
 # slot with probability >= 1/num_perm, so 64 * num_perm probes all missing is beyond practical odds.
 _MAX_PROBE_ROUNDS = 64
+# Probes tried at once, as one array lookup, before the (rare) slots still empty are probed one by one.
+_VECTOR_PROBES = 32
 
 
 def shingle_hashes(tokens: Sequence[str], size: int) -> frozenset[int]:
     """Hashes of the word n-grams of `tokens`; fewer tokens than `size` give one shingle of them all."""
+    return frozenset(shingle_array(tokens, size).tolist())
+
+
+def shingle_array(tokens: Sequence[str], size: int) -> U64:
+    """The distinct shingle hashes of `tokens`, sorted, as 32-bit values in a uint64 array.
+
+    Each token is hashed once (CRC-32, cached per process); a shingle's hash mixes its tokens' hashes
+    by position, so n-grams cost array arithmetic instead of one byte string and hash call each.
+    """
     if not tokens:
-        return frozenset()
-    if len(tokens) < size:
-        return frozenset({_hash32(" ".join(tokens))})
-    # Encoding each token once and joining bytes gives the same bytes as encoding each joined shingle.
-    encoded = [token.encode("utf-8") for token in tokens]
-    crc, space = zlib.crc32, b" "
-    return frozenset(
-        (crc(space.join(encoded[i : i + size])) * _MIX) & _MASK32 for i in range(len(encoded) - size + 1)
-    )
+        return np.empty(0, dtype=np.uint64)
+    hashes = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=len(tokens))
+    width = min(size, len(tokens))
+    count = len(tokens) - width + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(width):
+        combined = (combined ^ hashes[offset : offset + count]) * _GOLDEN
+    return np.unique(_fmix64(combined) >> _HIGH_HALF)
 
 
-def signature(hashes: Collection[int], num_perm: int) -> tuple[int, ...]:
+def signature(hashes: Collection[int] | U64, num_perm: int) -> tuple[int, ...]:
+    """One-permutation MinHash of the shingle hashes, as a tuple (see `signature_array`)."""
+    return tuple(signature_array(_as_array(hashes), num_perm).tolist())
+
+
+def signature_array(hashes: U64, num_perm: int) -> U64:
     """One-permutation MinHash: each hash falls into one slot, the slot keeps its minimum.
 
-    One hash per shingle instead of `num_perm` (classic MinHash) is what makes pure Python fast
-    enough; empty slots borrow a filled slot's value chosen by a fixed probe sequence ("optimal
-    densification", Shrivastava 2017), which keeps the collision probability equal to the Jaccard.
+    One hash per shingle instead of `num_perm` (classic MinHash) is what keeps it cheap; empty slots
+    borrow a filled slot's value chosen by a fixed probe sequence ("optimal densification",
+    Shrivastava 2017), which keeps the collision probability equal to the Jaccard.
     """
-    if not hashes:
-        return ()
-    slots = [_EMPTY_SLOT] * num_perm
-    for value in hashes:
-        slot = (value * num_perm) >> 32
-        if value < slots[slot]:
-            slots[slot] = value
-    filled = [value for value in slots if value != _EMPTY_SLOT]
-    if len(filled) < num_perm:
-        slots = [value if value != _EMPTY_SLOT else _borrow(slots, i) for i, value in enumerate(slots)]
-    return tuple(slots)
+    if not len(hashes):
+        return np.empty(0, dtype=np.uint64)
+    slots = np.full(num_perm, _EMPTY_SLOT, dtype=np.uint64)
+    np.minimum.at(slots, (hashes * np.uint64(num_perm)) >> _HIGH_HALF, hashes)
+    empty = np.flatnonzero(slots == _EMPTY_SLOT)
+    if len(empty):
+        slots[empty] = _borrowed(slots, empty)
+    return slots
 
 
-def band_keys(sig: Sequence[int], bands: int, rows: int) -> tuple[int, ...]:
-    """One signed 64-bit key per band (fits BIGINT in PostgreSQL and INTEGER in SQLite)."""
-    if not sig:
+def band_keys(sig: Sequence[int] | U64, bands: int, rows: int) -> tuple[int, ...]:
+    """One signed 64-bit key per band (fits BIGINT in PostgreSQL and INTEGER in SQLite).
+
+    The band's number is mixed in, so equal rows in two different bands give different keys and a
+    key alone names its band: an index on the key answers a whole batch's lookup with one IN list.
+    """
+    values = _as_array(sig)
+    if not len(values):
         return ()
-    if len(sig) != bands * rows:
-        msg = f"signature has {len(sig)} slots, bands * rows is {bands * rows}"
+    if len(values) != bands * rows:
+        msg = f"signature has {len(values)} slots, bands * rows is {bands * rows}"
         raise ValueError(msg)
-    packer = struct.Struct(f"<{rows}I")
-    return tuple(
-        int.from_bytes(
-            hashlib.blake2b(packer.pack(*sig[b * rows : (b + 1) * rows]), digest_size=8).digest(),
-            "little",
-            signed=True,
-        )
-        for b in range(bands)
-    )
+    matrix = values.reshape(bands, rows)
+    combined = np.arange(1, bands + 1, dtype=np.uint64) * _MUR1
+    for row in range(rows):
+        combined = (combined ^ matrix[:, row]) * _GOLDEN
+    return tuple(_fmix64(combined).view(np.int64).tolist())
+
+
+def similarity(a: U64, b: U64) -> tuple[float, float]:
+    """(Jaccard, containment) of two sorted, distinct shingle arrays, from one intersection."""
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    union, smaller = len(a) + len(b) - common, min(len(a), len(b))
+    return (common / union if union else 0.0), (common / smaller if smaller else 0.0)
+
+
+def estimate(sig_a: U64, size_a: int, sig_b: U64, size_b: int) -> tuple[float, float]:
+    """(Jaccard, containment) estimated from two signatures and the sizes of their shingle sets.
+
+    The share of equal slots estimates the Jaccard; |A ∩ B| = J / (1 + J) * (|A| + |B|) turns it into
+    containment. Costs one array comparison instead of the shingle sets themselves.
+    """
+    if not len(sig_a) or len(sig_a) != len(sig_b):
+        return 0.0, 0.0
+    similar = float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)
+    smaller = min(size_a, size_b)
+    common = similar / (1 + similar) * (size_a + size_b)
+    return similar, (min(1.0, common / smaller) if smaller else 0.0)
 
 
 def jaccard(a: Collection[int], b: Collection[int]) -> float:
@@ -93,25 +135,60 @@ def content_key(tokens: Sequence[str]) -> str:
     return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
-def _hash32(text: str) -> int:
-    # CRC-32 is ~5x faster than blake2b from Python and stable everywhere (unlike hash()).
-    return (zlib.crc32(text.encode("utf-8")) * _MIX) & _MASK32
+@lru_cache(maxsize=1 << 17)
+def _token_hash(token: str) -> int:
+    # CRC-32 is stable everywhere (unlike hash()); news reuses a few thousand syllables, so most
+    # tokens of an article are cache hits.
+    return zlib.crc32(token.encode("utf-8"))
 
 
-def _borrow(slots: Sequence[int], slot: int) -> int:
-    size = len(slots)
-    for probe in _probes(size, slot):
+def _fmix64(values: U64) -> U64:
+    """MurmurHash3's 64-bit finaliser: every input bit reaches every output bit."""
+    values = values ^ (values >> _SHIFT_MIX)
+    values = values * _MUR1
+    values = values ^ (values >> _SHIFT_MIX)
+    values = values * _MUR2
+    return values ^ (values >> _SHIFT_MIX)
+
+
+def _as_array(values: Collection[int] | U64) -> U64:
+    if isinstance(values, np.ndarray):
+        return values.astype(np.uint64, copy=False)
+    return np.fromiter(values, dtype=np.uint64, count=len(values))
+
+
+def _borrowed(slots: U64, empty: npt.NDArray[np.intp]) -> U64:
+    """The value each empty slot takes: that of the first filled slot along its probe sequence."""
+    table = _probe_table(len(slots))[empty]
+    hits = slots[table] != _EMPTY_SLOT
+    first = hits.argmax(axis=1)
+    found: U64 = slots[table[np.arange(len(empty)), first]]
+    for row in np.flatnonzero(~hits.any(axis=1)).tolist():  # nothing filled among the first probes
+        found[row] = _borrow_slowly(slots, int(empty[row]))
+    return found
+
+
+def _borrow_slowly(slots: U64, slot: int) -> int:
+    for probe in _probes(len(slots), slot):
         if slots[probe] != _EMPTY_SLOT:
-            return slots[probe]
-    return _MASK32  # pragma: no cover - unreachable when at least one slot is filled
+            return int(slots[probe])
+    return _EMPTY_SLOT - 1  # pragma: no cover - unreachable when at least one slot is filled
 
 
-@lru_cache(maxsize=4096)
-def _probes(size: int, slot: int) -> tuple[int, ...]:
-    """The fixed probe sequence of a slot: the same for every item, so computed once per process."""
-    return tuple(
-        (_hash32(f"{slot}:{attempt}") * size) >> 32 for attempt in range(1, _MAX_PROBE_ROUNDS * size)
-    )
+@lru_cache(maxsize=8)
+def _probe_table(size: int) -> npt.NDArray[np.intp]:
+    """The first probes of every slot's sequence, one row per slot (computed once per process)."""
+    first = range(1, _VECTOR_PROBES + 1)
+    return np.array([[_probe(size, slot, n) for n in first] for slot in range(size)], dtype=np.intp)
+
+
+def _probes(size: int, slot: int) -> Iterator[int]:
+    """The fixed probe sequence of a slot: the same for every item and every process."""
+    return (_probe(size, slot, attempt) for attempt in range(1, _MAX_PROBE_ROUNDS * size))
+
+
+def _probe(size: int, slot: int, attempt: int) -> int:
+    return (zlib.crc32(f"{slot}:{attempt}".encode()) * size) >> 32
 
 
 def _intersection(a: Collection[int], b: Collection[int]) -> set[int]:

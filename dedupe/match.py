@@ -49,14 +49,15 @@ KEY_LADDER: tuple[tuple[str, MatchKind], ...] = (
 _GLOBAL_GUID = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|urn:|tag:|[0-9a-f]{8}-[0-9a-f]{4}-)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: its arrays have no single truth value
 class Fingerprint:
     """What matching needs of one item; rebuild it from the stored item rather than storing it."""
 
     keys: Mapping[str, str]  # ladder rung -> key, only rungs the item has
     title_key: str
     token_count: int
-    shingles: frozenset[int]
+    shingles: fp_.U64  # sorted, distinct shingle hashes
+    signature: fp_.U64  # MinHash of the shingles: a cheap estimate of the measures (see `plausible`)
     bands: tuple[int, ...]
     text: str  # matching text (title core and cleaned body), NFC, for the facts
     fact_context: int = DEFAULT_SETTINGS.fact_context
@@ -99,15 +100,16 @@ def fingerprint_item(
     """Steps: 1. matching text (furniture, credit, title affixes out); 2. folded tokens; 3. shingles,
     signature, band keys; 4. facts; 5. exact keys of the ladder."""
     text = match_text(title, body)
-    body_tokens = fold_tokens(text.body)
-    tokens = fold_tokens(text.title) + body_tokens
-    shingles = fp_.shingle_hashes(tokens, settings.shingle_size)
-    signature = fp_.signature(shingles, settings.num_perm)
+    title_tokens, body_tokens = fold_tokens(text.title), fold_tokens(text.body)
+    tokens = title_tokens + body_tokens
+    shingles = fp_.shingle_array(tokens, settings.shingle_size)
+    signature = fp_.signature_array(shingles, settings.num_perm)
     return Fingerprint(
         keys=_ladder_keys(url, guid, source_id, body_tokens, keys or {}, settings),
-        title_key=" ".join(fold_tokens(text.title)),
+        title_key=" ".join(title_tokens),
         token_count=len(tokens),
         shingles=shingles,
+        signature=signature,
         bands=fp_.band_keys(signature, settings.bands, settings.rows),
         text=text.full,
         fact_context=settings.fact_context,
@@ -130,7 +132,9 @@ def compare(a: Fingerprint, b: Fingerprint, settings: DedupeSettings = DEFAULT_S
             return Match(kind, 1.0, 1.0, f"same {rung} key")
     if _outside_window(a, b, settings):
         return Match(MatchKind.NONE, reason=f"published more than {settings.article_window_days} days apart")
-    score, contained = fp_.jaccard(a.shingles, b.shingles), fp_.containment(a.shingles, b.shingles)
+    if not plausible(a.signature, len(a.shingles), b.signature, len(b.shingles), settings):
+        return Match(MatchKind.NONE, reason="signatures too far apart")
+    score, contained = fp_.similarity(a.shingles, b.shingles)
     similar = _similar(a, b, score, contained, settings)
     if not similar:
         return Match(MatchKind.NONE, score, contained, f"jaccard {score:.2f}, containment {contained:.2f}")
@@ -138,6 +142,14 @@ def compare(a: Fingerprint, b: Fingerprint, settings: DedupeSettings = DEFAULT_S
     if conflicts:
         return Match(MatchKind.NONE, score, contained, f"different facts: {conflicts[0]}", conflicts)
     return Match(MatchKind.NEAR, score, contained, similar)
+
+
+def plausible(
+    sig_a: fp_.U64, size_a: int, sig_b: fp_.U64, size_b: int, settings: DedupeSettings = DEFAULT_SETTINGS
+) -> bool:
+    """Whether two items' signatures leave a chance that their exact measures pass the thresholds."""
+    similar, contained = fp_.estimate(sig_a, size_a, sig_b, size_b)
+    return similar >= settings.estimated_jaccard_floor or contained >= settings.estimated_containment_floor
 
 
 def best_match(

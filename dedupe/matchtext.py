@@ -86,10 +86,17 @@ def _fold_chunk(chunk: str) -> tuple[str, ...]:
 
 
 def _clean(text: str) -> str:
-    unescaped = unicodedata.normalize("NFC", html.unescape(_TAG.sub(" ", text)))
-    if _HAS_INVISIBLE.search(unescaped):
-        unescaped = unescaped.translate(_INVISIBLE)
-    return " ".join(unescaped.split())
+    # Stored body text is usually free of tags and entities and already NFC: each step runs only when
+    # a cheap test says it would change something.
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def _without_furniture(lines: list[str]) -> list[str]:

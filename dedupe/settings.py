@@ -37,6 +37,13 @@ class DedupeSettings:
     # paragraphs (its Jaccard falls with every paragraph lost, its containment does not).
     containment_threshold: float = 0.85
 
+    # Floors on the Jaccard and containment estimated from two MinHash signatures, below which a pair is
+    # not worth the exact measures (nor, in the database, loading a candidate's text). Far under the
+    # thresholds above: at J=0.6 the estimate's standard deviation is about 0.04 with 128 slots, so
+    # these floors sit more than five deviations below, and no pair that could pass is dropped.
+    estimated_jaccard_floor: float = 0.35
+    estimated_containment_floor: float = 0.55
+
     # Below this many match-key tokens a body is too short to judge by containment or content hash
     # ("Xem chi tiết tại file đính kèm."): such items match only by exact URL or GUID, or by Jaccard
     # of title and body together.

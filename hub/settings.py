@@ -1,7 +1,11 @@
 """Process settings, read once from `PORTALHUB_*` environment variables (and `.env`) and passed down."""
 
+from dataclasses import replace
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dedupe import DEFAULT_SETTINGS, DedupeSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///var/portalhub.db"
 
@@ -38,3 +42,12 @@ class Settings(BaseSettings):
     lease_seconds: int = 600
     scheduler_tick_seconds: float = 30.0  # how often every hub process looks for due sources
     scheduler_batch: int = 16  # due sources one tick claims at most (harvested harvest_concurrency at a time)
+
+    # Stories
+    # Articles published further apart than this are never one story; it also bounds each lookup in the
+    # dedupe index to the rows inside the window. Documents and services join by their keys at any age.
+    dedupe_window_days: int = Field(default=30, ge=1, le=3650)
+
+    def dedupe(self) -> DedupeSettings:
+        """The deduper's settings: its defaults, with what an operator may set here."""
+        return replace(DEFAULT_SETTINGS, article_window_days=self.dedupe_window_days)

@@ -14,6 +14,7 @@ from hub.models.source import Source, SourcePublic
 from hub.models.story import (
     DedupeBand,
     DedupeKey,
+    DedupeSketch,
     EditorAction,
     EditorDecision,
     ElectedBy,
@@ -25,6 +26,7 @@ from hub.models.types import UTCDateTime
 __all__ = [
     "DedupeBand",
     "DedupeKey",
+    "DedupeSketch",
     "EditorAction",
     "EditorDecision",
     "ElectedBy",

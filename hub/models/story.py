@@ -7,7 +7,7 @@ a story absorbed by an editor's merge keeps its row (`merged_into`) for the same
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, SmallInteger
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, SmallInteger
 from sqlmodel import Field, SQLModel
 
 from hub.models.types import UTCDateTime
@@ -68,23 +68,38 @@ class DedupeBand(SQLModel, table=True):
 
     __tablename__ = "dedupe_band"
     __table_args__ = (
-        # Candidate lookup: equality on the band, a range on `published` (the article window), so a
-        # popular band's bucket costs only its rows inside the window, not the archive's.
-        Index("ix_dedupe_band_lookup", "band_no", "band_hash", "published"),
+        # Candidate lookup of a whole batch: `band_hash IN (...)` (a band key names its band), a range on
+        # the publication time (the article window), so a popular band's bucket costs only its rows inside
+        # the window, not the archive's; band number and item id ride along so the index alone answers.
+        Index("ix_dedupe_band_lookup", "band_hash", "published_epoch", "band_no", "item_id"),
     )
 
     id: int | None = Field(default=None, sa_column=Column(_BIG_ID, primary_key=True))
     band_no: int = Field(sa_type=SmallInteger)
     band_hash: int = Field(sa_type=BigInteger)
     item_id: int = Field(index=True)
-    published: datetime = Field(sa_type=UTCDateTime)
+    # Seconds since 1970 UTC, not a timestamp: 32 rows are written per item and the window is this
+    # column's only use, so a plain integer saves a conversion per row on the way in and out.
+    published_epoch: int = Field(sa_type=BigInteger)
+
+
+class DedupeSketch(SQLModel, table=True):
+    """An item's MinHash signature and shingle count: a band candidate is screened by these before its
+    text is read (most candidates of a busy window share a band by chance)."""
+
+    __tablename__ = "dedupe_sketch"
+
+    item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    signature: bytes = Field(sa_type=LargeBinary)  # num_perm little-endian 32-bit values
+    shingle_count: int
 
 
 class DedupeKey(SQLModel, table=True):
     """One exact key of one item (url, guid, content, document, service): a point lookup."""
 
     __tablename__ = "dedupe_key"
-    __table_args__ = (Index("ix_dedupe_key_lookup", "kind", "key"),)
+    # `key IN (...)` for a whole batch; the kind and item id ride along so the index alone answers.
+    __table_args__ = (Index("ix_dedupe_key_lookup", "key", "kind", "item_id"),)
 
     id: int | None = Field(default=None, sa_column=Column(_BIG_ID, primary_key=True))
     kind: str = Field(max_length=20)

@@ -5,17 +5,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
 
 from connectors.base import ConnectorError, FetchResult, HarvestContext, RawRecord
 from connectors.registry import get_connector
+from dedupe import DedupeSettings
 from hub.db import session_scope
 from hub.errors import ConfigError, DropRecord
 from hub.items import Item
@@ -103,12 +106,15 @@ async def run_harvest(
     logger.info("harvest started (%s)", trigger, extra=log)
     stage_ctx = StageContext(source.url, started, timedelta(minutes=settings.future_date_tolerance_minutes))
     collected = await _collect(source, fetcher, stage_ctx, engine, replay=trigger == HarvestTrigger.REPROCESS)
+    # The store runs in a worker thread: it waits on the database (SQLite's write lock, PostgreSQL's
+    # story lock), and the event loop must meanwhile keep serving the other sources' fetches.
+    finish = partial(_finish, engine, harvest_id, source_id, fetcher=fetcher, dedupe=settings.dedupe())
     try:
-        harvest = _finish(engine, harvest_id, source_id, collected, fetcher)
+        harvest = await asyncio.to_thread(finish, collected)
     except Exception as exc:  # the store refused: report it on the harvest row, keep the process alive
         logger.exception("storing the harvest failed", extra=log)
         failed = _Collected(issues=collected.issues, failure=Issue("store", "storage.error", f"{exc}"))
-        harvest = _finish(engine, harvest_id, source_id, failed, fetcher)
+        harvest = await asyncio.to_thread(finish, failed)
     logger.info("harvest %s", harvest.status, extra=log)
     return outcome_of(harvest)
 
@@ -179,7 +185,9 @@ def _finish(
     harvest_id: int,
     source_id: str,
     collected: _Collected,
+    *,
     fetcher: RecordingFetcher | ReplayFetcher,
+    dedupe: DedupeSettings,
 ) -> Harvest:
     """Step 5 (or 4): everything this harvest writes, in one transaction."""
     status = _status(collected, fetcher.log.not_modified)
@@ -191,7 +199,8 @@ def _finish(
             counts = store_items(
                 collected.items, session=session, harvest_id=harvest_id, source_id=source_id, now=now
             )
-            assign_stories(source_id, harvest_id, session=session)  # one story per item; see stories.py
+            # one story per item; see stories.py
+            assign_stories(source_id, harvest_id, session=session, settings=dedupe)
             fetcher.log.commit(source_id, session=session, now=now)
         record_issues(harvest_id, issues, session=session)
         totals = _totals(status, collected, counts, fetcher.log)

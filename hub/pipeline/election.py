@@ -2,12 +2,12 @@
 
 Rungs, in order: (1) the source the copies credit ("Nguồn: mae.gov.vn"), (2) the earliest publication,
 (3) the higher source priority when publication times tie. An editor's choice stands while its item
-stays in the story. Input: a story id; output: `Story.canonical_item_id` and `StoredItem.is_canonical`.
+stays in the story. Input: story ids; output: `Story.canonical_item_id` and `StoredItem.is_canonical`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -15,21 +15,23 @@ from sqlmodel import Session
 
 from dedupe import Credit, find_credit, resolve_credit
 from hub.models import ElectedBy, Source, Story
-from hub.storage.stories import Member, members_of, set_canonical
+from hub.storage.stories import Member, load_stories, members_of_stories, set_canonicals
 
-__all__ = ["CreditResolver", "choose", "elect"]
+__all__ = ["CreditResolver", "choose", "elect_stories"]
 
 
 class CreditResolver:
-    """Credited names and hosts -> source ids, from each source's URL host, name and agency."""
+    """Credited names and hosts -> source ids, from each source's URL and site hosts, name and agency."""
 
     def __init__(self, sources: Iterable[Source]) -> None:
         self.known: dict[str, str] = {}
         self.agency: dict[str, str] = {}
         # Lower priority first, so that an agency with several feeds resolves to its main one.
         for source in sorted(sources, key=lambda s: (s.priority, s.id)):
-            host = (urlsplit(source.url).hostname or "").removeprefix("www.")
-            for alias in (host, source.name, source.agency):
+            # `site` is the portal copies credit when its feed is served from a CDN or mirror host.
+            urls = (url for url in (source.url, source.site) if url)
+            hosts = [(urlsplit(url).hostname or "").removeprefix("www.") for url in urls]
+            for alias in (*hosts, source.name, source.agency):
                 if alias:
                     self.known[alias] = source.id
             self.agency[source.id] = source.agency
@@ -42,16 +44,29 @@ class CreditResolver:
         return resolve_credit(credit, self.known)
 
 
-def elect(story_id: int, resolver: CreditResolver, *, session: Session, now: datetime) -> bool:
-    """Re-elect the story's canonical original; True when it (or the rule that chose it) changed."""
-    members = members_of(story_id, session=session)
-    story = session.get_one(Story, story_id)
+def elect_stories(
+    story_ids: Collection[int], resolver: CreditResolver, *, session: Session, now: datetime
+) -> set[int]:
+    """Re-elect the canonical original of each story (one read of all their members, one update of
+    the items' canonical flags); returns the stories whose canonical or rule changed."""
+    if not story_ids:
+        return set()
+    members = members_of_stories(story_ids, session=session)
+    chosen = {
+        story_id: _winner(story, members.get(story_id, []), resolver)
+        for story_id, story in load_stories(story_ids, session=session).items()
+    }
+    return set_canonicals(chosen, session=session, now=now)
+
+
+def _winner(story: Story, members: Sequence[Member], resolver: CreditResolver) -> tuple[int | None, str]:
+    """(canonical item id, rule): an editor's choice stands while its item stays in the story."""
     if story.elected_by == ElectedBy.EDITOR and any(m.item.id == story.canonical_item_id for m in members):
-        return set_canonical(story_id, story.canonical_item_id, ElectedBy.EDITOR, session=session, now=now)
+        return story.canonical_item_id, ElectedBy.EDITOR
     if not members:
-        return set_canonical(story_id, None, ElectedBy.EARLIEST, session=session, now=now)
-    chosen, rule = choose(members, resolver)
-    return set_canonical(story_id, chosen.item.id, rule, session=session, now=now)
+        return None, ElectedBy.EARLIEST
+    member, rule = choose(members, resolver)
+    return member.item.id, rule
 
 
 def choose(members: Sequence[Member], resolver: CreditResolver) -> tuple[Member, ElectedBy]:

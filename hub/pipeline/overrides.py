@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from hub.errors import HubError
 from hub.models import EditorAction, EditorDecision, StoredItem, Story, StoryMember
-from hub.pipeline.election import CreditResolver, elect
+from hub.pipeline.election import CreditResolver, elect_stories
 from hub.storage import stories as store
 from hub.storage.sources import list_sources
 
@@ -143,6 +143,4 @@ def _credited(item_id: int, *, session: Session) -> str | None:
 
 
 def _elect(*story_ids: int, session: Session, now: datetime) -> None:
-    resolver = CreditResolver(list_sources(session=session))
-    for story_id in story_ids:
-        elect(story_id, resolver, session=session, now=now)
+    elect_stories(story_ids, CreditResolver(list_sources(session=session)), session=session, now=now)

@@ -1,51 +1,50 @@
 """The story stage: the items a harvest stored -> each in a story, every touched story's canonical elected.
 
-Runs after `store_items`, in the harvest's transaction. An item keeps its story once it has one (edits,
-re-harvests and reprocessing never move it), so story ids and editor decisions stick; only an editor
-merges stories or splits an item out (`hub.stories`).
+Runs after `store_items`, in the harvest's transaction, on the harvest's whole batch: one lookup of every
+new item's exact keys and bands, decisions in memory, then bulk writes. An item keeps its story once it
+has one (edits, re-harvests and reprocessing never move it), so story ids and editor decisions stick;
+only an editor merges stories or splits an item out (`hub.pipeline.overrides`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Row, select
+from sqlmodel import Session, col
 
 from dedupe import (
     DEFAULT_SETTINGS,
     DedupeSettings,
     Fingerprint,
     Match,
+    MemoryIndex,
     best_match,
     exact_keys,
-    fingerprint_item,
+    plausible,
 )
-from dedupe.text import match_key
-from hub.items import IdentityRule
-from hub.models import StoredItem, StoryMember
-from hub.pipeline.election import CreditResolver, elect
+from hub.models import StoryMember
+from hub.pipeline.election import CreditResolver, elect_stories
+from hub.pipeline.fingerprints import FingerprintCache, index_entry, item_fingerprint
 from hub.storage import stories as store
-from hub.storage.dedupe_index import SqlIndex
+from hub.storage.dedupe_index import BandProbe, SqlIndex
 from hub.storage.sources import list_sources
 
-__all__ = ["DOMAIN_KEY_FIELDS", "StoryCounts", "assign_stories", "domain_keys", "item_fingerprint"]
+__all__ = ["StoryCounts", "assign_stories"]
 
 logger = logging.getLogger(__name__)
 STAGE = "stories"
 
-# Content type -> (ladder rung, the `extra` fields whose folded values make its exact key). Documents are
-# one record by normalised number + issuer, services by procedure code, whichever portal carries them.
-DOMAIN_KEY_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "document": ("document", ("document_number", "issuer")),
-    "service": ("service", ("procedure_code",)),
-}
 # Articles are candidates of each other only inside the article window; documents and services are
 # found by exact key whenever they were published.
 WINDOWED_CONTENT_TYPES = frozenset({"article"})
 _TEXT_KEYS = frozenset({"content"})  # exact keys of the text rather than of the page or record
+_CACHE = FingerprintCache()  # per process: see hub.pipeline.fingerprints
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,153 +55,219 @@ class StoryCounts:
 
 
 def assign_stories(
-    source_id: str, harvest_id: int, *, session: Session, settings: DedupeSettings = DEFAULT_SETTINGS
+    source_id: str,
+    harvest_id: int,
+    *,
+    session: Session,
+    settings: DedupeSettings = DEFAULT_SETTINGS,
+    cache: FingerprintCache = _CACHE,
 ) -> StoryCounts:
     """Steps: 1. take the story lock; 2. the source's items without a story and those this harvest
-    changed; 3. per item: fingerprint, exact keys, band candidates, best match -> join its story or
-    start one; index it; 4. elect the canonical original of every story touched."""
+    changed; 3. fingerprint them and look up the new ones' candidates, all at once; 4. per new item,
+    oldest first: best match among its candidates and the batch's items already in a story -> join
+    that story or start one; 5. write stories, members and index rows in bulk; 6. elect the canonical
+    original of every story that gained or changed a member."""
     store.lock_stories(session=session)
     items = store.items_to_assign(source_id, harvest_id, session=session)
     if not items:
         return StoryCounts()
-    index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
-    resolver = CreditResolver(list_sources(session=session))
-    now = datetime.now(UTC)
-    cache: dict[int, Fingerprint] = {}
-    touched: set[int] = set()
-    counts = {"started": 0, "joined": 0, "kept": 0}
-    for item in items:
-        outcome = _assign(item, index, resolver, cache, session=session, settings=settings, now=now)
-        counts[outcome] += 1
-        touched.add(item.story_id or 0)
-    for story_id in sorted(touched):
-        elect(story_id, resolver, session=session, now=now)
-    log = {"source_id": source_id, "harvest_id": harvest_id, "stage": STAGE}
-    logger.info("stories: %s", counts, extra=log)
-    return StoryCounts(**counts)
-
-
-def item_fingerprint(item: StoredItem, settings: DedupeSettings = DEFAULT_SETTINGS) -> Fingerprint:
-    """Fingerprint of a stored item; only identifiers the normaliser trusted become exact keys."""
-    rule = item.identity_rule
-    return fingerprint_item(
-        title=item.title,
-        # Summary-only feeds (many provincial portals) carry the whole text in the summary.
-        body=item.body_text or item.summary,
-        # A URL shared by a source's entries (a listing page) or a reused GUID must not join them.
-        url=item.url if rule == IdentityRule.URL else None,
-        guid=item.guid if rule == IdentityRule.GUID else None,
-        source_id=item.source_id,
-        published=item.published,
-        keys=domain_keys(item.content_type, item.extra),
-        settings=settings,
+    batch = _Batch(items, session=session, settings=settings, cache=cache)
+    started, joined = batch.decide()
+    touched = batch.write(started, joined)
+    elect_stories(touched, batch.resolver, session=session, now=batch.now)
+    counts = StoryCounts(len(started), len(joined), len(batch.kept))
+    logger.info(
+        "stories: %s", counts, extra={"source_id": source_id, "harvest_id": harvest_id, "stage": STAGE}
     )
+    return counts
 
 
-def domain_keys(content_type: str, extra: Mapping[str, object]) -> dict[str, str]:
-    """{rung: key} for documents and services whose structured fields name them; {} otherwise."""
-    if content_type not in DOMAIN_KEY_FIELDS:
-        return {}
-    rung, fields = DOMAIN_KEY_FIELDS[content_type]
-    values = [match_key(str(extra.get(name) or "")) for name in fields]
-    return {rung: "|".join(values)} if all(values) else {}
+class _Batch:
+    """One harvest's items on their way into stories; story ids below zero are stories not written yet."""
+
+    def __init__(
+        self, items: list[Row[Any]], *, session: Session, settings: DedupeSettings, cache: FingerprintCache
+    ) -> None:
+        self.session, self.settings, self.cache = session, settings, cache
+        self.now = datetime.now(UTC)
+        self.index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
+        self.resolver = CreditResolver(list_sources(session=session))
+        self.items = {item.id: item for item in items}
+        self.kept = [item for item in items if item.story_id is not None]
+        self.fresh = [item for item in items if item.story_id is None]
+        self.prints = {item_id: self._fingerprint(item) for item_id, item in self.items.items()}
+        self.story_of: dict[int, int] = {item.id: item.story_id for item in self.kept}
+        self.local: MemoryIndex[int] = MemoryIndex()  # the batch's items already in a story
+        self.local_keys: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+        for item in self.kept:
+            self._remember(item.id)
+
+    def decide(self) -> tuple[list[Row[Any]], list[dict[str, Any]]]:
+        """Each new item's story: the items that start one, and the memberships of those joining one."""
+        identified, near = self._archive_candidates()
+        found_ids = set().union(*identified.values(), *near.values()) - set(self.items)
+        rows = store.candidate_rows(found_ids, session=self.session)
+        self._screen(near, rows)
+        wanted = set().union(*identified.values(), *near.values())
+        self._load_fingerprints({item_id: row for item_id, row in rows.items() if item_id in wanted})
+        started: list[Row[Any]] = []
+        joined: list[dict[str, Any]] = []
+        for item in self.fresh:
+            item_id = item.id
+            found = self._best(item, identified[item_id], near[item_id], rows)
+            if found is None:
+                started.append(item)
+                self.story_of[item_id] = -item_id
+            else:
+                other_id, match = found
+                self.story_of[item_id] = self.story_of.get(other_id) or rows[other_id].story_id
+                joined.append(_member(item_id, other_id, match, self.now))
+            self._remember(item_id)
+        return started, joined
+
+    def write(self, started: list[Row[Any]], joined: list[dict[str, Any]]) -> set[int]:
+        """Stories, members, the items' story ids and index rows; returns the stories to elect anew."""
+        story_ids = store.start_stories(started, session=self.session, now=self.now)
+        real = {-item.id: story_id for item, story_id in zip(started, story_ids, strict=True)}
+        members = [_member(item.id, None, None, self.now) for item in started] + joined
+        for member in members:
+            pending = self.story_of[member["item_id"]]
+            member["story_id"] = real.get(pending, pending)
+            member["credited_source_id"] = self.resolver.resolve(
+                self.items[member["item_id"]].credited_source
+            )
+        store.add_members(members, session=self.session)
+        stories = {member["item_id"]: (member["story_id"], member["rule"] == "first") for member in members}
+        store.set_story_ids(stories, session=self.session)
+        self._refresh_credit()
+        self._reindex()
+        return {item.story_id for item in self.kept} | {member["story_id"] for member in joined}
+
+    def _archive_candidates(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """Per new item: the stored items holding its page or record key (whenever published), and
+        those sharing its text key or a band."""
+        keys = {item.id: exact_keys(self.prints[item.id]) for item in self.fresh}
+        identifying = {
+            item_id: [k for k in found if k[0] not in _TEXT_KEYS] for item_id, found in keys.items()
+        }
+        textual = {item_id: [k for k in found if k[0] in _TEXT_KEYS] for item_id, found in keys.items()}
+        probes = {item.id: BandProbe(self.prints[item.id].bands, _around(item)) for item in self.fresh}
+        identified = self.index.find_keys_of(identifying)
+        near = self.index.find_keys_of(textual)
+        for item_id, found in self.index.candidates_of(probes).items():
+            near[item_id] |= found
+        return identified, near
+
+    def _best(
+        self, item: Row[Any], identified: set[int], near: set[int], rows: Mapping[int, Row[Any]]
+    ) -> tuple[int, Match] | None:
+        """The best match among the item's candidates: stored items of the same content type already in
+        a story (an article is never the story of a document), and the batch's items in a story."""
+        item_id, fingerprint, around = item.id, self.prints[item.id], _around(item)
+        keys = exact_keys(fingerprint)
+        local_identified = self._local_keys(k for k in keys if k[0] not in _TEXT_KEYS)
+        local_near = self._local_keys(k for k in keys if k[0] in _TEXT_KEYS) | self.local.candidates(
+            fingerprint.bands
+        )
+        stored = (identified | near) - set(self.items)
+        candidates = [
+            (i, rows[i], i in identified) for i in stored if i in rows and rows[i].story_id is not None
+        ]
+        batch = (local_identified | local_near) - {item_id}
+        candidates += [(i, self.items[i], i in local_identified) for i in batch]
+        known = {
+            other_id: self.prints[other_id]
+            for other_id, other, by_key in candidates
+            if other.content_type == item.content_type
+            and (by_key or self.index.in_window(around, other.published))
+        }
+        return best_match(fingerprint, known, self.settings)
+
+    def _local_keys(self, keys: Iterable[tuple[str, str]]) -> set[int]:
+        return set().union(*(self.local_keys.get(key, ()) for key in keys))
+
+    def _remember(self, item_id: int) -> None:
+        fingerprint = self.prints[item_id]
+        self.local.add(item_id, fingerprint.bands)
+        for key in exact_keys(fingerprint):
+            self.local_keys[key].add(item_id)
+
+    def _key(self, item_id: int, item: Any) -> tuple[object, ...]:
+        return (item_id, item.version, item.content_hash, self.settings)
+
+    def _fingerprint(self, item: Any) -> Fingerprint:
+        key = self._key(item.id, item)
+        found = self.cache.get(key)
+        if found is None:
+            found = item_fingerprint(item, self.settings)
+            self.cache.put(key, found)
+        return found
+
+    def _screen(self, near: dict[int, set[int]], rows: Mapping[int, Row[Any]]) -> None:
+        """Drop the band and text-key candidates whose stored signature rules them out, before their
+        texts are read: in a busy window most band candidates share a band by chance."""
+        uncached = [i for i, row in rows.items() if self.cache.get(self._key(i, row)) is None]
+        sketches = self.index.sketches(uncached)
+        for item_id, candidates in near.items():
+            fingerprint = self.prints[item_id]
+            ruled_out = {
+                other_id
+                for other_id in candidates & sketches.keys()
+                if not plausible(
+                    fingerprint.signature, len(fingerprint.shingles), *sketches[other_id], self.settings
+                )
+            }
+            candidates -= ruled_out
+
+    def _load_fingerprints(self, rows: Mapping[int, Row[Any]]) -> None:
+        """Fingerprints of the stored candidates: from the cache, the rest from their texts in one query."""
+        missing = []
+        for item_id, row in rows.items():
+            found = self.cache.get(self._key(item_id, row))
+            if found is None:
+                missing.append(item_id)
+            else:
+                self.prints[item_id] = found
+        for item_id, row in store.fingerprint_rows(missing, session=self.session).items():
+            self.prints[item_id] = self._fingerprint(row)
+
+    def _refresh_credit(self) -> None:
+        """Kept items may have gained or lost their credit line in this harvest."""
+        ids = [item.id for item in self.kept]
+        if not ids:
+            return
+        for member in self.session.execute(
+            select(StoryMember).where(col(StoryMember.item_id).in_(ids))
+        ).scalars():
+            credited = self.resolver.resolve(self.items[member.item_id].credited_source)
+            if member.credited_source_id != credited:
+                member.credited_source_id = credited
+
+    def _reindex(self) -> None:
+        kept_ids = [item.id for item in self.kept]
+        self.index.remove_bands(kept_ids)
+        self.index.remove_keys(kept_ids)
+        self.index.add_entries(
+            index_entry(item_id, item.published, self.prints[item_id]) for item_id, item in self.items.items()
+        )
 
 
-def _assign(
-    item: StoredItem,
-    index: SqlIndex,
-    resolver: CreditResolver,
-    cache: dict[int, Fingerprint],
-    *,
-    session: Session,
-    settings: DedupeSettings,
-    now: datetime,
-) -> str:
-    item_id = item.id or 0
-    fingerprint = item_fingerprint(item, settings)
-    cache[item_id] = fingerprint
-    credited = resolver.resolve(item.credited_source)
-    if item.story_id is not None:  # an edit, a re-harvest or reprocessing: the item stays where it is
-        _index(index, item, fingerprint)
-        _refresh_credit(item_id, credited, session=session)
-        return "kept"
-    found = _best(item, fingerprint, index, cache, session=session, settings=settings)
-    if found is None:
-        story_id = store.start_story(item, session=session, now=now)
-        member = StoryMember(item_id=item_id, story_id=story_id, rule="first", joined_at=now)
-    else:
-        matched, match = found
-        member = _member_of(item_id, matched, match, now)
-    member.credited_source_id = credited
-    store.add_member(item, member, session=session)
-    _index(index, item, fingerprint)
-    return "started" if found is None else "joined"
+def _around(item: Row[Any]) -> datetime | None:
+    """The time an item's candidates must lie near; None for content types found by key at any time."""
+    return item.published if item.content_type in WINDOWED_CONTENT_TYPES else None
 
 
-def _best(
-    item: StoredItem,
-    fingerprint: Fingerprint,
-    index: SqlIndex,
-    cache: dict[int, Fingerprint],
-    *,
-    session: Session,
-    settings: DedupeSettings,
-) -> tuple[StoredItem, Match] | None:
-    around = item.published if item.content_type in WINDOWED_CONTENT_TYPES else None
-    keys = exact_keys(fingerprint)
-    # The same page (URL, GUID) or record (document, service key) is the same story whenever it was
-    # published; the same text is, for articles, only inside the window.
-    identified = index.find_keys([key for key in keys if key[0] not in _TEXT_KEYS])
-    ids = identified | index.find_keys([key for key in keys if key[0] in _TEXT_KEYS])
-    ids |= index.candidates(fingerprint.bands, around)
-    ids.discard(item.id or 0)
-    loaded = store.load_items(sorted(ids), session=session)
-    # Only assigned items of the same content type: an article is never the story of a document.
-    candidates = {
-        other_id: other
-        for other_id, other in loaded.items()
-        if other.story_id is not None
-        and other.content_type == item.content_type
-        and (other_id in identified or _in_window(other, around, index))
+def _member(item_id: int, matched_id: int | None, match: Match | None, now: datetime) -> dict[str, Any]:
+    """A `story_member` row (story id and credit filled in once the story is written); no match: the
+    item started its story."""
+    return {
+        "item_id": item_id,
+        "story_id": 0,
+        "rule": str(match.kind) if match else "first",
+        "score": round(match.score, 4) if match else 0.0,
+        "containment": round(match.containment, 4) if match else 0.0,
+        "reason": match.reason if match else "",
+        "matched_item_id": matched_id,
+        "credited_source_id": None,
+        "joined_at": now,
     }
-    known = {other_id: _fingerprint(other, cache, settings) for other_id, other in candidates.items()}
-    found = best_match(fingerprint, known, settings)
-    return (candidates[found[0]], found[1]) if found else None
-
-
-def _in_window(other: StoredItem, around: datetime | None, index: SqlIndex) -> bool:
-    if around is None or index.window is None:
-        return True
-    return abs(other.published - around) <= index.window
-
-
-def _fingerprint(item: StoredItem, cache: dict[int, Fingerprint], settings: DedupeSettings) -> Fingerprint:
-    item_id = item.id or 0
-    if item_id not in cache:
-        cache[item_id] = item_fingerprint(item, settings)
-    return cache[item_id]
-
-
-def _member_of(item_id: int, matched: StoredItem, match: Match, now: datetime) -> StoryMember:
-    return StoryMember(
-        item_id=item_id,
-        story_id=matched.story_id or 0,
-        rule=str(match.kind),
-        score=round(match.score, 4),
-        containment=round(match.containment, 4),
-        reason=match.reason,
-        matched_item_id=matched.id,
-        joined_at=now,
-    )
-
-
-def _index(index: SqlIndex, item: StoredItem, fingerprint: Fingerprint) -> None:
-    item_id = item.id or 0
-    index.add_keys(item_id, exact_keys(fingerprint))
-    index.add(item_id, fingerprint.bands, item.published)
-
-
-def _refresh_credit(item_id: int, credited: str | None, *, session: Session) -> None:
-    member = session.get(StoryMember, item_id)
-    if member is not None and member.credited_source_id != credited:
-        member.credited_source_id = credited

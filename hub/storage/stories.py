@@ -7,31 +7,63 @@ Input: stored item ids and story ids. Output: `Story` / `StoryMember` rows and t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import false, or_, select, text, update
+from sqlalchemy import Row, bindparam, delete, false, insert, or_, select, text, update
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
-from hub.models import EditorDecision, Source, StoredItem, Story, StoryMember
+from hub.models import EditorDecision, ElectedBy, Source, StoredItem, Story, StoryMember
 
 __all__ = [
+    "FINGERPRINT_COLUMNS",
     "Member",
     "add_member",
+    "add_members",
+    "candidate_rows",
     "decisions_about",
+    "fingerprint_rows",
     "items_to_assign",
-    "load_items",
+    "load_stories",
     "lock_stories",
     "members_of",
+    "members_of_stories",
     "move_members",
     "record_decision",
     "republications_of",
-    "set_canonical",
+    "set_canonicals",
+    "set_story_ids",
+    "start_stories",
     "start_story",
 ]
 
+# Only what a fingerprint reads, selected as columns (a migration must not depend on later columns).
+FINGERPRINT_COLUMNS: tuple[Any, ...] = (
+    StoredItem.id,
+    StoredItem.title,
+    StoredItem.body_text,
+    StoredItem.summary,
+    StoredItem.url,
+    StoredItem.guid,
+    StoredItem.identity_rule,
+    StoredItem.source_id,
+    StoredItem.published,
+    StoredItem.content_type,
+    StoredItem.extra,
+    StoredItem.version,
+    StoredItem.content_hash,
+)
+_CANDIDATE_COLUMNS: tuple[Any, ...] = (
+    StoredItem.id,
+    StoredItem.story_id,
+    StoredItem.content_type,
+    StoredItem.published,
+    StoredItem.version,
+    StoredItem.content_hash,
+)
 # Any constant works: every process takes the same one, so two harvests never assign stories at once.
 _ADVISORY_LOCK = 0x706F7274  # "port"
 
@@ -52,22 +84,72 @@ def lock_stories(*, session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
 
 
-def items_to_assign(source_id: str, harvest_id: int, *, session: Session) -> list[StoredItem]:
-    """Items of the source without a story, and those this harvest stored or changed; oldest first."""
+def items_to_assign(source_id: str, harvest_id: int, *, session: Session) -> list[Row[Any]]:
+    """Items of the source without a story, and those this harvest stored or changed; oldest first.
+    Rows of the columns fingerprints read plus story and credit line: no ORM object per item."""
     query = (
-        select(StoredItem)
+        select(*FINGERPRINT_COLUMNS, col(StoredItem.story_id), col(StoredItem.credited_source))
         .where(col(StoredItem.source_id) == source_id)
         .where(or_(col(StoredItem.story_id).is_(None), col(StoredItem.harvest_id) == harvest_id))
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
-    return list(session.execute(query).scalars())
+    return list(session.execute(query))
 
 
-def load_items(item_ids: Sequence[int], *, session: Session) -> dict[int, StoredItem]:
-    if not item_ids:
-        return {}
-    query = select(StoredItem).where(col(StoredItem.id).in_(sorted(item_ids)))
-    return {item.id or 0: item for item in session.execute(query).scalars()}
+def set_story_ids(stories: Mapping[int, tuple[int, bool]], *, session: Session) -> None:
+    """Item id -> (story id, canonical?), in one multi-row update."""
+    if not stories:
+        return
+    table = StoredItem.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("item_id"))
+        .values(story_id=bindparam("story"), is_canonical=bindparam("canonical"))
+    )
+    rows = [
+        {"item_id": item_id, "story": story_id, "canonical": canonical}
+        for item_id, (story_id, canonical) in stories.items()
+    ]
+    session.connection().execute(statement, rows)
+
+
+def candidate_rows(item_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
+    """What deciding whether an item may be a candidate needs (story, content type, time, version),
+    without the texts: most candidates' fingerprints are cached."""
+    return _rows_by_id(_CANDIDATE_COLUMNS, item_ids, session)
+
+
+def fingerprint_rows(item_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
+    """The columns a fingerprint reads (`hub.pipeline.fingerprints.Fingerprinted`), per item id."""
+    return _rows_by_id(FINGERPRINT_COLUMNS, item_ids, session)
+
+
+def start_stories(items: Sequence[Row[Any]], *, session: Session, now: datetime) -> list[int]:
+    """One new story per item, each item its only member and canonical; their ids, in order (one
+    multi-row insert)."""
+    if not items:
+        return []
+    rows = [
+        {
+            "content_type": item.content_type,
+            "canonical_item_id": item.id,
+            "elected_by": ElectedBy.EARLIEST,  # a lone member is the earliest publication
+            "created_at": now,
+            "updated_at": now,
+        }
+        for item in items
+    ]
+    statement = insert(Story).returning(col(Story.id), sort_by_parameter_order=True)
+    return list(session.execute(statement, rows).scalars())
+
+
+def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> None:
+    """`story_member` rows of items that had none (one delete of leftovers, one multi-row insert)."""
+    if not members:
+        return
+    ids = [member["item_id"] for member in members]
+    session.execute(delete(StoryMember).where(col(StoryMember.item_id).in_(ids)))
+    session.execute(insert(StoryMember), list(members))
 
 
 def start_story(item: StoredItem, *, session: Session, now: datetime) -> int:
@@ -91,27 +173,45 @@ def add_member(item: StoredItem, member: StoryMember, *, session: Session) -> No
 
 def members_of(story_id: int, *, session: Session) -> list[Member]:
     """Every item of the story with its source and membership, earliest publication first."""
+    return members_of_stories([story_id], session=session).get(story_id, [])
+
+
+def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[int, list[Member]]:
+    """`members_of` for several stories, in one query."""
     query = (
         select(StoredItem, Source, StoryMember)
         .join(Source, col(Source.id) == col(StoredItem.source_id))
         .join(StoryMember, col(StoryMember.item_id) == col(StoredItem.id))
-        .where(col(StoredItem.story_id) == story_id)
+        .where(col(StoredItem.story_id).in_(sorted(story_ids)))
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
-    return [Member(item, source, member) for item, source, member in session.execute(query).all()]
+    found: dict[int, list[Member]] = defaultdict(list)
+    for item, source, member in session.execute(query).all():
+        found[item.story_id or 0].append(Member(item, source, member))
+    return dict(found)
 
 
-def set_canonical(
-    story_id: int, item_id: int | None, elected_by: str, *, session: Session, now: datetime
-) -> bool:
-    """Make `item_id` the story's canonical original; True when anything changed."""
-    story = session.get_one(Story, story_id)
-    changed = (story.canonical_item_id, story.elected_by) != (item_id, elected_by)
-    if changed:
-        story.canonical_item_id, story.elected_by, story.updated_at = item_id, elected_by, now
+def load_stories(story_ids: Collection[int], *, session: Session) -> dict[int, Story]:
+    query = select(Story).where(col(Story.id).in_(sorted(story_ids)))
+    return {story.id or 0: story for story in session.execute(query).scalars()}
+
+
+def set_canonicals(
+    chosen: Mapping[int, tuple[int | None, str]], *, session: Session, now: datetime
+) -> set[int]:
+    """Story id -> (canonical item id, rule that chose it); returns the stories that changed. The items'
+    `is_canonical` flags follow in one statement."""
+    changed = set()
+    for story_id, story in load_stories(chosen, session=session).items():
+        if (story.canonical_item_id, story.elected_by) != chosen[story_id]:
+            story.canonical_item_id, story.elected_by = chosen[story_id]
+            story.updated_at = now
+            changed.add(story_id)
     session.flush()
-    items = col(StoredItem.story_id) == story_id
-    session.execute(update(StoredItem).where(items).values(is_canonical=col(StoredItem.id) == item_id))
+    canonical = [item_id for item_id, _rule in chosen.values() if item_id is not None]
+    in_stories = col(StoredItem.story_id).in_(sorted(chosen))
+    flag = col(StoredItem.id).in_(canonical) if canonical else false()
+    session.execute(update(StoredItem).where(in_stories).values(is_canonical=flag))
     return changed
 
 
@@ -161,3 +261,10 @@ def republications_of(
     for item, source in session.execute(query).all():
         found[item.story_id or 0].append((item, source))
     return dict(found)
+
+
+def _rows_by_id(columns: Sequence[Any], item_ids: Collection[int], session: Session) -> dict[int, Row[Any]]:
+    if not item_ids:
+        return {}
+    query = select(*columns).where(col(StoredItem.id).in_(sorted(item_ids)))
+    return {row.id: row for row in session.execute(query)}

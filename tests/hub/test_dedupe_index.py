@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from sqlmodel import Session
 
 from dedupe.index import MemoryIndex
-from hub.storage.dedupe_index import SqlIndex, key_digest
+from hub.storage.dedupe_index import IndexEntry, SqlIndex, key_digest
 from tests.conftest import NOW
 
 WINDOW = timedelta(days=30)
@@ -65,3 +66,13 @@ def test_an_item_without_bands_indexes_nothing_and_needs_no_time(session: Sessio
     assert index.candidates((), NOW) == set()
     with pytest.raises(ValueError, match="publication time"):
         index.add(2, A)
+
+
+def test_a_sketch_comes_back_as_stored_and_leaves_with_the_bands(session: Session) -> None:
+    index = SqlIndex(session, window=WINDOW)
+    signature = np.array([0, 1, 2**32 - 1, 123_456_789], dtype=np.uint64)
+    index.add_entries([IndexEntry(1, A, NOW, (), signature, 212)])
+    stored, count = index.sketches([1, 2])[1]
+    assert (stored.tolist(), count) == (signature.tolist(), 212)
+    index.remove_bands([1])
+    assert index.sketches([1]) == {}

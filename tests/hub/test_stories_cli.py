@@ -55,7 +55,7 @@ def test_show_lists_the_story_with_its_canonical_and_the_rule_of_each_copy(hub: 
     [canonical] = [line for line in lines if line[:1] == ["*"]]
     [republication] = [line for line in lines if line[:1] == [str(copy.id)]]
     assert result.exit_code == 0
-    assert "canonical elected by: earliest" in result.output
+    assert "canonical elected by: credited" in result.output  # the copy says "Nguồn: mae.gov.vn"
     assert canonical[1:4] == [str(original.id), "mae-tin-tuc", "2026-11-19"]
     assert republication[1:4] == ["khanhhoa-tin-tuc", "2026-11-20", "07:45"]
     # Harvests run side by side: whichever of the two came first started the story, the other matched it.

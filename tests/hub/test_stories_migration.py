@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import func, text
+from sqlmodel import Session, select
 
 from hub.db import MIGRATIONS, make_engine, upgrade_database
-from hub.models import StoredItem, Story, StoryMember
+from hub.models import DedupeBand, DedupeKey, StoredItem, Story, StoryMember
 from hub.storage.stories import start_story
 from tests.conftest import BACKENDS, NOW, fresh_database
 
@@ -59,10 +59,19 @@ def test_items_stored_before_stories_keep_their_entry_ids(backend: str, tmp_path
             seen = [(item.story_id, item.is_canonical) for item in items]
             canonicals = [session.get_one(Story, item_id).canonical_item_id for item_id in (7, 12)]
             rules = [session.get_one(StoryMember, item_id).rule for item_id in (7, 12)]
+            indexed = [_index_rows(session, item_id) for item_id in (7, 12)]
             fresh = start_story(items[0], session=session, now=NOW)
             session.rollback()
         engine.dispose()
     assert seen == [(7, True), (12, True)]
     assert canonicals == [7, 12]
     assert rules == ["first", "first"]
+    assert indexed == [(32, 1), (32, 1)]  # 0003 indexed them: later copies find their stories
     assert fresh > 12
+
+
+def _index_rows(session: Session, item_id: int) -> tuple[int, int]:
+    """(band rows, exact-key rows) of one item."""
+    bands = session.exec(select(func.count()).where(DedupeBand.item_id == item_id)).one()
+    keys = session.exec(select(func.count()).where(DedupeKey.item_id == item_id)).one()
+    return bands, keys

@@ -1,0 +1,108 @@
+"""Fingerprints of stored items, and a bounded per-process cache of them.
+
+Input: a stored item (or a row with the same fields). Output: its `dedupe.Fingerprint`. Candidates of a
+new item are mostly recent items that earlier harvests of the same process fingerprinted already; the
+cache is keyed by the item's id, version and content hash, so an edited item is never matched by its
+old text.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from dedupe import DEFAULT_SETTINGS, DedupeSettings, Fingerprint, exact_keys, fingerprint_item
+from dedupe.text import match_key
+from hub.items import IdentityRule
+from hub.storage.dedupe_index import IndexEntry
+
+__all__ = ["DOMAIN_KEY_FIELDS", "FingerprintCache", "domain_keys", "index_entry", "item_fingerprint"]
+
+# Content type -> (ladder rung, the `extra` fields whose folded values make its exact key). Documents are
+# one record by normalised number + issuer, services by procedure code, whichever portal carries them.
+DOMAIN_KEY_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "document": ("document", ("document_number", "issuer")),
+    "service": ("service", ("procedure_code",)),
+}
+# Fingerprints kept per process: a few days of a busy hub's items (each about 10 kB), so a harvest's
+# candidates are nearly always found here instead of being re-derived from their text.
+CACHE_SIZE = 8192
+
+
+class Fingerprinted(Protocol):
+    """The fields of a stored item that its fingerprint reads."""
+
+    id: int | None
+    title: str
+    body_text: str
+    summary: str
+    url: str
+    guid: str | None
+    identity_rule: str
+    source_id: str
+    published: datetime
+    content_type: str
+    extra: dict[str, Any]
+
+
+def item_fingerprint(item: Fingerprinted, settings: DedupeSettings = DEFAULT_SETTINGS) -> Fingerprint:
+    """Fingerprint of a stored item; only identifiers the normaliser trusted become exact keys."""
+    rule = item.identity_rule
+    return fingerprint_item(
+        title=item.title,
+        # Summary-only feeds (many provincial portals) carry the whole text in the summary.
+        body=item.body_text or item.summary,
+        # A URL shared by a source's entries (a listing page) or a reused GUID must not join them.
+        url=item.url if rule == IdentityRule.URL else None,
+        guid=item.guid if rule == IdentityRule.GUID else None,
+        source_id=item.source_id,
+        published=item.published,
+        keys=domain_keys(item.content_type, item.extra),
+        settings=settings,
+    )
+
+
+def domain_keys(content_type: str, extra: Mapping[str, object]) -> dict[str, str]:
+    """{rung: key} for documents and services whose structured fields name them; {} otherwise."""
+    if content_type not in DOMAIN_KEY_FIELDS:
+        return {}
+    rung, fields = DOMAIN_KEY_FIELDS[content_type]
+    values = [match_key(str(extra.get(name) or "")) for name in fields]
+    return {rung: "|".join(values)} if all(values) else {}
+
+
+def index_entry(item_id: int, published: datetime, fingerprint: Fingerprint) -> IndexEntry:
+    """What the dedupe index keeps of an item with this fingerprint."""
+    return IndexEntry(
+        item_id,
+        fingerprint.bands,
+        published,
+        exact_keys(fingerprint),
+        fingerprint.signature,
+        len(fingerprint.shingles),
+    )
+
+
+class FingerprintCache:
+    """Least-recently-used fingerprints keyed by (item id, version, content hash, settings)."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[object, ...], Fingerprint] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: tuple[object, ...]) -> Fingerprint | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[object, ...], fingerprint: Fingerprint) -> None:
+        self._kept[key] = fingerprint
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)

@@ -1,0 +1,41 @@
+"""Rebuild the dedupe index (band and exact-key rows) from the stored items.
+
+Needed when the fingerprint scheme changes (a migration calls it) or the dedupe settings that shape the
+bands do (`portalhub stories reindex`). Stories, members and editor decisions are left as they are.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlmodel import Session, col
+
+from dedupe import DEFAULT_SETTINGS, DedupeSettings
+from hub.models import DedupeBand, DedupeKey, DedupeSketch, StoredItem
+from hub.pipeline.fingerprints import index_entry, item_fingerprint
+from hub.storage.dedupe_index import SqlIndex
+from hub.storage.stories import FINGERPRINT_COLUMNS
+
+__all__ = ["reindex_stories"]
+
+BATCH = 2000  # items fingerprinted and inserted at a time: bounds memory on any archive size
+
+
+def reindex_stories(session: Session, settings: DedupeSettings = DEFAULT_SETTINGS) -> int:
+    """Steps: 1. forget every band, key and sketch row; 2. per batch of items in a story, by id:
+    fingerprint, insert their rows. Returns the number of items indexed."""
+    for model in (DedupeBand, DedupeKey, DedupeSketch):
+        session.execute(delete(model))
+    index = SqlIndex(session)
+    done, last_id = 0, 0
+    while True:
+        query = (
+            select(*FINGERPRINT_COLUMNS)
+            .where(col(StoredItem.story_id).is_not(None), col(StoredItem.id) > last_id)
+            .order_by(col(StoredItem.id))
+            .limit(BATCH)
+        )
+        rows = session.execute(query).all()
+        if not rows:
+            return done
+        index.add_entries(index_entry(row.id, row.published, item_fingerprint(row, settings)) for row in rows)
+        done, last_id = done + len(rows), rows[-1].id
