@@ -92,6 +92,9 @@ class SourceConfig(BaseModel):
     kind: str
     content_type: Literal["article", "document", "service"]
     url: str
+    # The portal's public address, when it differs from the host of `url` (a feed on a CDN or mirror):
+    # copies credit the portal ("Nguồn: mae.gov.vn"), not the host its feed happens to be served from.
+    site: str | None = None
     schedule: Schedule
     topics: list[Text] = []
     priority: int = 0
@@ -124,9 +127,11 @@ class SourceConfig(BaseModel):
             raise PydanticCustomError("kind", "is not a known kind ({kinds})", {"kinds": ", ".join(kinds)})
         return value
 
-    @field_validator("url")
+    @field_validator("url", "site")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise PydanticCustomError("url", "is not an http(s) URL")

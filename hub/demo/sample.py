@@ -26,6 +26,7 @@ SOURCE_KEYS = (
     "kind",
     "content_type",
     "url",
+    "site",
     "schedule",
     "topics",
     "priority",
@@ -70,6 +71,9 @@ class SamplePortals:
     def _source(self, portal: Portal, entry: Mapping[str, Any]) -> dict[str, Any]:
         fields = {key: value for key, value in entry.items() if key != "path"}
         fields["url"] = self.url(portal.id, entry["path"])
+        # Served on loopback, the feed's host says nothing of the portal: `site` keeps the real one, so
+        # a copy crediting "Nguồn: mae.gov.vn" still resolves to mae's source.
+        fields.setdefault("site", portal.origin)
         ordered = {key: fields[key] for key in SOURCE_KEYS if key in fields}
         return {**ordered, **{key: value for key, value in fields.items() if key not in ordered}}
 

@@ -18,6 +18,7 @@ class SourceBase(SQLModel):
     kind: str = Field(max_length=40)
     content_type: str = Field(max_length=20)
     url: str
+    site: str | None = None  # the portal's public address when `url` is on another host (CDN, mirror)
     schedule_every_seconds: int | None = None
     schedule_cron: str | None = Field(default=None, max_length=120)
     topics: list[str] = Field(default_factory=list, sa_type=PortableJSON)

@@ -27,6 +27,7 @@ CONFIG_COLUMNS = (
     "kind",
     "content_type",
     "url",
+    "site",
     "topics",
     "priority",
     "review",

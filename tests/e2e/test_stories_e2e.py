@@ -1,8 +1,8 @@
 """One entry per story: the bundled sample portals harvested over loopback HTTP, the feeds read from the app.
 
 The mae.gov.vn flood article and its khanhhoa.gov.vn copy, the baochinhphu.vn article and its danang.gov.vn
-copy are one entry each, with the copy as a republication; ids survive re-harvests, restarts, a late
-original and editor overrides.
+copy are one entry each, with the copy as a republication and the credited portal's item as the original;
+ids survive re-harvests, restarts, a late original and editor overrides.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 import httpx
@@ -113,6 +114,18 @@ async def test_each_story_is_one_entry_with_its_copies_as_republications(world: 
     assert all(_related(entry) == [] for link, entry in entries.items() if link not in originals)
 
 
+async def test_copies_credit_the_portal_by_its_address_and_elect_its_item(world: World) -> None:
+    await world.harvest()
+    async with world.client() as client:
+        for origin, copier, words in STORIES:
+            original, copy = world.item(origin, words), world.item(copier, words)
+            detail = (await client.get(f"/api/v1/items/{copy.id}")).json()
+            story = (await client.get(f"/api/v1/stories/{copy.story_id}")).json()
+            assert urlsplit(original.url).hostname == "127.0.0.1"  # the portals' real hosts are elsewhere
+            assert detail["grouping"]["credited_source_id"] == origin
+            assert (story["canonical_item_id"], story["elected_by"]) == (original.id, "credited")
+
+
 async def test_monthly_meeting_reports_of_one_ministry_stay_two_entries(world: World) -> None:
     await world.harvest("mae-tin-tuc")
     titles = [entry.title for entry in (await world.feed()).entries]
@@ -188,5 +201,6 @@ async def test_item_detail_explains_why_the_copy_is_grouped_with_the_original(wo
     )
     assert grouping["score"] >= 0.6
     assert grouping["reason"].startswith("jaccard")
-    assert (story["canonical_item_id"], story["elected_by"]) == (original.id, "earliest")
+    assert grouping["credited_source_id"] == "mae-tin-tuc"  # "Nguồn: mae.gov.vn", by mae's site
+    assert (story["canonical_item_id"], story["elected_by"]) == (original.id, "credited")
     assert [item["id"] for item in story["items"]] == [original.id, copy.id]

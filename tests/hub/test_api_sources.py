@@ -120,6 +120,7 @@ async def test_creating_an_existing_source_is_a_409(client: httpx.AsyncClient) -
         ({"id": "Sở Y tế"}, ["body", "id"]),
         ({"kind": "fax"}, ["body", "kind"]),
         ({"full_text": "có"}, ["body", "options", "full_text"]),
+        ({"site": "syt.khanhhoa.gov.vn"}, ["body", "site"]),
     ],
 )
 async def test_a_bad_source_is_a_422_naming_the_field(
@@ -166,11 +167,30 @@ async def test_patch_can_disable_a_source(
     assert (reply.status_code, reply.json()["enabled"]) == (200, False)
 
 
+async def test_site_is_shown_set_and_removed(client: httpx.AsyncClient) -> None:
+    mirrored = {**NEW_SOURCE, "url": "https://rss.cdn-xyz.vn/syt-khanhhoa.rss"}
+    created = await client.post("/api/v1/sources", json=mirrored, headers=ADMIN)
+    path = "/api/v1/sources/soyte-khanhhoa"
+
+    moved = await client.patch(path, json={"site": "https://syt.khanhhoa.gov.vn"}, headers=ADMIN)
+    shown = (await client.get(path)).json()
+    removed = await client.patch(path, json={"site": None}, headers=ADMIN)
+
+    assert (created.status_code, created.json()["site"]) == (201, None)
+    assert (moved.status_code, shown["site"], shown["url"]) == (
+        200,
+        "https://syt.khanhhoa.gov.vn",
+        "https://rss.cdn-xyz.vn/syt-khanhhoa.rss",
+    )
+    assert (removed.status_code, removed.json()["site"]) == (200, None)
+
+
 @pytest.mark.parametrize(
     ("change", "loc"),
     [
         ({"url": "moit.gov.vn/rss"}, ["body", "url"]),
         ({"priority": "cao"}, ["body", "priority"]),
+        ({"site": "ftp://moit.gov.vn"}, ["body", "site"]),
         ({"id": "doi-ten"}, ["body", "id"]),
         ({"schedule": {"every": "15m", "cron": "0 7 * * *"}}, ["body", "schedule"]),
     ],

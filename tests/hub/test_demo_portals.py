@@ -227,6 +227,8 @@ def test_every_document_in_the_gazette_feed_has_its_page(sources: Sources) -> No
         ("mae-tin-tuc", "level", "ministry"),
         ("sonla-tin-tuc", "level", "department"),
         ("baochinhphu-trang-chu", "level", "central"),
+        ("mae-tin-tuc", "site", "https://mae.gov.vn"),  # served on loopback, credited by its real address
+        ("sonla-tin-tuc", "site", "https://snnmt.sonla.gov.vn"),
     ],
 )
 def test_sources_carry_the_portal_specifics(

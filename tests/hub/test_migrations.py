@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "alembic_version",
     "dedupe_band",
     "dedupe_key",
+    "dedupe_sketch",
     "editor_decision",
     "fetch_validator",
     "harvest",
@@ -29,7 +30,7 @@ EXPECTED_TABLES = {
     "story",
     "story_member",
 }
-HEAD = "0002"
+HEAD = "0004"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

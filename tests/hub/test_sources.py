@@ -116,6 +116,25 @@ def test_decomposed_text_is_stored_nfc() -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "site"),
+    [
+        ("    site: https://khanhhoa.gov.vn\n", "https://khanhhoa.gov.vn"),
+        ("    site: ' http://www.khanhhoa.gov.vn/ '\n", "http://www.khanhhoa.gov.vn/"),
+        ("    site:\n", None),
+        ("", None),
+    ],
+)
+def test_site_is_an_optional_portal_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, site: str | None
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("sources.yaml").write_text(_edit({}, line), encoding="utf-8")
+    [config] = load_sources_file("sources.yaml")
+    assert config.site == site
+    assert config.url == "https://khanhhoa.gov.vn/rss/tin-tuc-su-kien"
+
+
+@pytest.mark.parametrize(
     ("schedule", "every", "cron"),
     [
         ({"every": "30s"}, timedelta(seconds=30), None),
@@ -163,6 +182,12 @@ BAD_LINES = [
      WHERE.format(line=8) + 'field "url": "ftp://khanhhoa.gov.vn/rss" is not an http(s) URL'),
     ("url_without_host", {"url: https://khanhhoa.gov.vn/rss/tin-tuc-su-kien": "url: https:///rss"}, "",
      WHERE.format(line=8) + 'field "url": "https:///rss" is not an http(s) URL'),
+    ("site_without_scheme", {}, "    site: khanhhoa.gov.vn\n", WHERE.format(line=11)
+     + 'field "site": "khanhhoa.gov.vn" is not an http(s) URL'),
+    ("ftp_site", {}, "    site: ftp://khanhhoa.gov.vn\n", WHERE.format(line=11)
+     + 'field "site": "ftp://khanhhoa.gov.vn" is not an http(s) URL'),
+    ("site_not_text", {}, "    site: [https://khanhhoa.gov.vn]\n", WHERE.format(line=11)
+     + 'field "site": is not text'),
     ("missing_agency", {"agency: UBND tỉnh Khánh Hòa": None}, "", WHERE.format(line=2)
      + 'field "agency": is required'),
     ("empty_name", {"name: Tin tức - sự kiện tỉnh Khánh Hòa": 'name: ""'}, "", WHERE.format(line=3)

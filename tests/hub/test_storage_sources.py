@@ -70,6 +70,27 @@ def test_a_source_listed_again_is_enabled_again(session: Session) -> None:
     assert source.enabled is True
 
 
+def test_sync_stores_changes_and_removes_the_site(session: Session) -> None:
+    cdn = {"agency": "Bộ Nông nghiệp và Môi trường", "url": "https://rss.cdn-xyz.vn/mae/tin-tuc.rss"}
+    reports, stored = [], []
+    for site in ("https://mae.gov.vn", "https://www.mae.gov.vn", None):
+        reports.append(sync_sources([_config("mae", **cdn, site=site)], session=session, now=NOW))
+        session.commit()
+        session.expire_all()  # read the row back from the database, not the session's copy
+        stored.extend((source.url, source.site) for source in list_sources(session=session))
+
+    assert [(report.added, report.updated) for report in reports] == [
+        (["mae"], []),
+        ([], ["mae"]),
+        ([], ["mae"]),
+    ]
+    assert stored == [
+        ("https://rss.cdn-xyz.vn/mae/tin-tuc.rss", "https://mae.gov.vn"),
+        ("https://rss.cdn-xyz.vn/mae/tin-tuc.rss", "https://www.mae.gov.vn"),
+        ("https://rss.cdn-xyz.vn/mae/tin-tuc.rss", None),
+    ]
+
+
 def test_claim_takes_due_sources_by_priority_and_leases_them(
     session: Session, add_source: Callable[..., Source]
 ) -> None:

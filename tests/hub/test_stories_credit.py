@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import Session
 
 from hub.models import Source
 from hub.pipeline.election import CreditResolver
 from hub.pipeline.normalise.credit import take_credit
 from hub.pipeline.normalise.html import html_to_text
+from hub.sources import SourceConfig
+from hub.storage.sources import list_sources, sync_sources
 
 LEAD = "Chiều 19/11, tại Đà Nẵng, Thủ tướng Chính phủ làm việc với Ban Thường vụ Thành ủy Đà Nẵng."
 LAST = "Các địa phương chủ động tiêu nước, bảo vệ diện tích lúa đông xuân sớm và nuôi trồng thủy sản."
@@ -94,3 +97,50 @@ SOURCES = [
 )
 def test_credited_names_and_hosts_resolve_to_known_sources(line: str | None, source_id: str | None) -> None:
     assert CreditResolver(SOURCES).resolve(line) == source_id
+
+
+# Feeds served away from their portals: a ministry's from a CDN, a province's from a mirror.
+MIRRORED = [
+    {
+        "id": "mae-tin-tuc",
+        "name": "Bộ NN&MT - Tin tức",
+        "agency": "Bộ Nông nghiệp và Môi trường",
+        "url": "https://rss.cdn-xyz.vn/mae/tin-tuc.rss",
+        "site": "https://www.mae.gov.vn",
+    },
+    {
+        "id": "khanhhoa-tin-tuc",
+        "name": "Cổng TTĐT tỉnh Khánh Hòa - Tin tức sự kiện",
+        "agency": "UBND tỉnh Khánh Hòa",
+        "url": "http://203.162.10.25:8080/rss/tin-tuc-su-kien.rss",
+        "site": "https://khanhhoa.gov.vn",
+    },
+    {
+        "id": "baochinhphu",
+        "name": "Báo Điện tử Chính phủ",
+        "agency": "Văn phòng Chính phủ",
+        "url": "https://baochinhphu.vn/home.rss",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "source_id"),
+    [
+        ("Nguồn: mae.gov.vn", "mae-tin-tuc"),
+        ("Nguồn: www.mae.gov.vn", "mae-tin-tuc"),
+        ("(Theo rss.cdn-xyz.vn)", "mae-tin-tuc"),  # the feed's own host still counts
+        ("Nguồn: khanhhoa.gov.vn", "khanhhoa-tin-tuc"),
+        ("(Theo baochinhphu.vn)", "baochinhphu"),
+        ("Nguồn: moh.gov.vn", None),
+    ],
+)
+def test_credit_resolves_by_the_host_of_the_site_a_synced_source_names(
+    session: Session, line: str, source_id: str | None
+) -> None:
+    shared = {"level": "ministry", "kind": "feed", "content_type": "article", "schedule": {"every": "15m"}}
+    configs = [SourceConfig.model_validate({**shared, **source}) for source in MIRRORED]
+    sync_sources(configs, session=session, now=datetime(2026, 11, 20, tzinfo=UTC))
+    session.commit()
+
+    assert CreditResolver(list_sources(session=session)).resolve(line) == source_id

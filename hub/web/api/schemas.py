@@ -138,6 +138,7 @@ class SourcePatch(BaseModel):
     agency: str | None = None
     level: Level | None = None
     url: str | None = None
+    site: str | None = Field(default=None, description="the portal's public address; null removes it")
     schedule: Schedule | None = None
     topics: list[str] | None = None
     priority: int | None = None
