@@ -9,21 +9,33 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
 from dedupe import Credit, find_credit, resolve_credit
-from hub.models import ElectedBy, Source, Story
+from hub.models import ElectedBy, Story
 from hub.storage.stories import Member, load_stories, members_of_stories, set_canonicals
 
-__all__ = ["CreditResolver", "choose", "elect_stories"]
+__all__ = ["CreditAliases", "CreditResolver", "choose", "elect_stories"]
+
+
+class CreditAliases(Protocol):
+    """What a credit line may name of a source: a `Source`, or a row of `credit_aliases`."""
+
+    id: str
+    name: str
+    agency: str
+    url: str
+    site: str | None
+    priority: int
 
 
 class CreditResolver:
     """Credited names and hosts -> source ids, from each source's URL and site hosts, name and agency."""
 
-    def __init__(self, sources: Iterable[Source]) -> None:
+    def __init__(self, sources: Iterable[CreditAliases]) -> None:
         self.known: dict[str, str] = {}
         self.agency: dict[str, str] = {}
         # Lower priority first, so that an agency with several feeds resolves to its main one.

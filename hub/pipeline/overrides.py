@@ -15,7 +15,7 @@ from hub.errors import HubError
 from hub.models import EditorAction, EditorDecision, StoredItem, Story, StoryMember
 from hub.pipeline.election import CreditResolver, elect_stories
 from hub.storage import stories as store
-from hub.storage.sources import list_sources
+from hub.storage.sources import credit_aliases
 
 __all__ = ["Grouping", "StoryNotFound", "explain_item", "live_story", "merge_stories", "split_item"]
 
@@ -143,4 +143,4 @@ def _credited(item_id: int, *, session: Session) -> str | None:
 
 
 def _elect(*story_ids: int, session: Session, now: datetime) -> None:
-    elect_stories(story_ids, CreditResolver(list_sources(session=session)), session=session, now=now)
+    elect_stories(story_ids, CreditResolver(credit_aliases(session=session)), session=session, now=now)

@@ -33,7 +33,7 @@ from hub.pipeline.election import CreditResolver, elect_stories
 from hub.pipeline.fingerprints import FingerprintCache, index_entry, item_fingerprint
 from hub.storage import stories as store
 from hub.storage.dedupe_index import BandProbe, SqlIndex
-from hub.storage.sources import list_sources
+from hub.storage.sources import credit_aliases
 
 __all__ = ["StoryCounts", "assign_stories"]
 
@@ -91,7 +91,7 @@ class _Batch:
         self.session, self.settings, self.cache = session, settings, cache
         self.now = datetime.now(UTC)
         self.index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
-        self.resolver = CreditResolver(list_sources(session=session))
+        self.resolver = CreditResolver(credit_aliases(session=session))
         self.items = {item.id: item for item in items}
         self.kept = [item for item in items if item.story_id is not None]
         self.fresh = [item for item in items if item.story_id is None]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import Row, or_, update
 from sqlmodel import Session, col, select
 
 from connectors.base import SourceSpec
@@ -59,6 +59,14 @@ def list_sources(*, session: Session, enabled_only: bool = False) -> list[Source
     if enabled_only:
         query = query.where(col(Source.enabled).is_(True))
     return list(session.exec(query).all())
+
+
+def credit_aliases(*, session: Session) -> list[Row[Any]]:
+    """Every source's id, names, URLs and priority: what credit lines resolve against, read as plain
+    rows (each harvest's story stage reads them; loading full `Source` objects cost more than the rest
+    of a small harvest's lookups)."""
+    columns = (Source.id, Source.name, Source.agency, Source.url, Source.site, Source.priority)
+    return list(session.execute(select(*columns)).all())
 
 
 def get_source(source_id: str, *, session: Session) -> Source | None:
