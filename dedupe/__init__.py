@@ -13,6 +13,7 @@ from dedupe.match import (
     exact_keys,
     fingerprint_item,
     plausible,
+    plausible_among,
 )
 from dedupe.settings import DEFAULT_SETTINGS, DedupeSettings
 
@@ -32,6 +33,7 @@ __all__ = [
     "find_credit",
     "fingerprint_item",
     "plausible",
+    "plausible_among",
     "resolve_credit",
     "strip_credit",
     "strip_title_affixes",

@@ -117,6 +117,25 @@ def estimate(sig_a: U64, size_a: int, sig_b: U64, size_b: int) -> tuple[float, f
     return similar, (min(1.0, common / smaller) if smaller else 0.0)
 
 
+def estimate_many(
+    signature: U64, size: int, others: Sequence[U64], sizes: Sequence[int]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """`estimate` of one signature against each of `others` (of `sizes` shingles), in one matrix
+    comparison (the same arithmetic, element-wise); (0, 0) for an empty signature or one of another
+    length."""
+    similar, contained = np.zeros(len(others)), np.zeros(len(others))
+    comparable = [i for i, other in enumerate(others) if len(signature) and len(other) == len(signature)]
+    if comparable:
+        equal = np.stack([others[i] for i in comparable]) == signature
+        share = np.count_nonzero(equal, axis=1) / len(signature)
+        their_sizes = np.asarray(sizes, dtype=np.float64)[comparable]
+        smaller = np.minimum(their_sizes, size)
+        common = share / (1 + share) * (size + their_sizes)
+        similar[comparable] = share
+        contained[comparable] = np.where(smaller > 0, np.minimum(1.0, common / np.maximum(smaller, 1)), 0.0)
+    return similar, contained
+
+
 def jaccard(a: Collection[int], b: Collection[int]) -> float:
     """|a ∩ b| / |a ∪ b|; two empty sets are not alike (0.0)."""
     common = len(_intersection(a, b))

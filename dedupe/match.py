@@ -127,9 +127,10 @@ def exact_keys(fingerprint: Fingerprint) -> tuple[tuple[str, str], ...]:
 def compare(a: Fingerprint, b: Fingerprint, settings: DedupeSettings = DEFAULT_SETTINGS) -> Match:
     """Steps: 1. exact keys in ladder order; 2. publication window; 3. Jaccard and containment of the
     shingles against their thresholds; 4. contradicting facts veto."""
-    for rung, kind in KEY_LADDER:
-        if rung in a.keys and a.keys[rung] == b.keys.get(rung):
-            return Match(kind, 1.0, 1.0, f"same {rung} key")
+    shared = _shared_key(a, b)
+    if shared is not None:
+        rung, kind = shared
+        return Match(kind, 1.0, 1.0, f"same {rung} key")
     if _outside_window(a, b, settings):
         return Match(MatchKind.NONE, reason=f"published more than {settings.article_window_days} days apart")
     if not plausible(a.signature, len(a.shingles), b.signature, len(b.shingles), settings):
@@ -152,16 +153,48 @@ def plausible(
     return similar >= settings.estimated_jaccard_floor or contained >= settings.estimated_containment_floor
 
 
+def plausible_among(
+    signature: fp_.U64,
+    size: int,
+    others: Sequence[tuple[fp_.U64, int]],
+    settings: DedupeSettings = DEFAULT_SETTINGS,
+) -> list[bool]:
+    """`plausible` of one item against each of `others` ((signature, shingle count) pairs), in one array
+    comparison: a busy window gives an item dozens of band candidates, most of them by chance."""
+    similar, contained = fp_.estimate_many(
+        signature, size, [sig for sig, _ in others], [count for _, count in others]
+    )
+    jaccard_floor, containment_floor = settings.estimated_jaccard_floor, settings.estimated_containment_floor
+    return [bool(value) for value in (similar >= jaccard_floor) | (contained >= containment_floor)]
+
+
 def best_match(
     fingerprint: Fingerprint, candidates: Mapping[K, Fingerprint], settings: DedupeSettings = DEFAULT_SETTINGS
 ) -> tuple[K, Match] | None:
     """The candidate that matches by the highest rung, then the highest score; None when none matches."""
     rank = {kind: i for i, (_, kind) in enumerate(KEY_LADDER)} | {MatchKind.NEAR: len(KEY_LADDER)}
-    found = [(item_id, compare(fingerprint, other, settings)) for item_id, other in candidates.items()]
+    ids = list(candidates)
+    # The candidates that share an exact key or whose signatures leave a chance, screened all at once;
+    # `compare` would turn each of the others down one by one.
+    sketches = [(candidates[item_id].signature, len(candidates[item_id].shingles)) for item_id in ids]
+    worth = plausible_among(fingerprint.signature, len(fingerprint.shingles), sketches, settings)
+    found = [
+        (item_id, compare(fingerprint, candidates[item_id], settings))
+        for item_id, chance in zip(ids, worth, strict=True)
+        if chance or _shared_key(fingerprint, candidates[item_id]) is not None
+    ]
     matches = [(item_id, match) for item_id, match in found if match.is_duplicate]
     if not matches:
         return None
     return min(matches, key=lambda pair: (rank[pair[1].kind], -pair[1].score, -pair[1].containment))
+
+
+def _shared_key(a: Fingerprint, b: Fingerprint) -> tuple[str, MatchKind] | None:
+    """The highest rung of the ladder on which both items hold the same key, if any."""
+    for rung, kind in KEY_LADDER:
+        if rung in a.keys and a.keys[rung] == b.keys.get(rung):
+            return rung, kind
+    return None
 
 
 def _ladder_keys(

@@ -86,11 +86,17 @@ def index_entry(item_id: int, published: datetime, fingerprint: Fingerprint) -> 
 
 
 class FingerprintCache:
-    """Least-recently-used fingerprints keyed by (item id, version, content hash, settings)."""
+    """Least-recently-used fingerprints keyed by (item id, version, content hash, settings token)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
         self._kept: OrderedDict[tuple[object, ...], Fingerprint] = OrderedDict()
+        self._tokens: dict[DedupeSettings, int] = {}
+
+    def settings_token(self, settings: DedupeSettings) -> int:
+        """A small number standing for `settings` in keys: hashing the settings themselves (a frozen
+        dataclass of many fields) at every lookup cost more than the lookup."""
+        return self._tokens.setdefault(settings, len(self._tokens))
 
     def __len__(self) -> int:
         return len(self._kept)

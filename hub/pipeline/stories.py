@@ -26,7 +26,7 @@ from dedupe import (
     MemoryIndex,
     best_match,
     exact_keys,
-    plausible,
+    plausible_among,
 )
 from hub.models import StoryMember
 from hub.pipeline.election import CreditResolver, elect_stories
@@ -89,6 +89,7 @@ class _Batch:
         self, items: list[Row[Any]], *, session: Session, settings: DedupeSettings, cache: FingerprintCache
     ) -> None:
         self.session, self.settings, self.cache = session, settings, cache
+        self.settings_token = cache.settings_token(settings)
         self.now = datetime.now(UTC)
         self.index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
         self.resolver = CreditResolver(credit_aliases(session=session))
@@ -193,7 +194,7 @@ class _Batch:
             self.local_keys[key].add(item_id)
 
     def _key(self, item_id: int, item: Any) -> tuple[object, ...]:
-        return (item_id, item.version, item.content_hash, self.settings)
+        return (item_id, item.version, item.content_hash, self.settings_token)
 
     def _fingerprint(self, item: Any) -> Fingerprint:
         key = self._key(item.id, item)
@@ -209,15 +210,14 @@ class _Batch:
         uncached = [i for i, row in rows.items() if self.cache.get(self._key(i, row)) is None]
         sketches = self.index.sketches(uncached)
         for item_id, candidates in near.items():
-            fingerprint = self.prints[item_id]
-            ruled_out = {
-                other_id
-                for other_id in candidates & sketches.keys()
-                if not plausible(
-                    fingerprint.signature, len(fingerprint.shingles), *sketches[other_id], self.settings
-                )
-            }
-            candidates -= ruled_out
+            fingerprint, sketched = self.prints[item_id], sorted(candidates & sketches.keys())
+            worth = plausible_among(
+                fingerprint.signature,
+                len(fingerprint.shingles),
+                [sketches[other_id] for other_id in sketched],
+                self.settings,
+            )
+            candidates -= {other_id for other_id, chance in zip(sketched, worth, strict=True) if not chance}
 
     def _load_fingerprints(self, rows: Mapping[int, Row[Any]]) -> None:
         """Fingerprints of the stored candidates: from the cache, the rest from their texts in one query."""

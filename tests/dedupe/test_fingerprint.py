@@ -12,6 +12,7 @@ from dedupe.fingerprint import (
     containment,
     content_key,
     estimate,
+    estimate_many,
     jaccard,
     shingle_hashes,
     signature,
@@ -141,3 +142,14 @@ def test_signatures_estimate_jaccard_and_containment_of_a_truncated_copy() -> No
     assert similar == pytest.approx(jaccard(whole, head), abs=0.15)
     assert contained == pytest.approx(containment(whole, head), abs=0.2)
     assert estimate(sigs[0], len(whole), np.empty(0, dtype=np.uint64), 0) == (0.0, 0.0)
+
+
+def test_estimating_against_many_signatures_gives_each_pair_s_estimate() -> None:
+    words = tokens(ARTICLE)
+    sets = [shingle_hashes(words[:end], 4) for end in (len(words), len(words) // 2, len(words) // 5)]
+    arrays = [np.array(sorted(s), dtype=np.uint64) for s in sets]
+    sigs = [signature_array(a, 128) for a in arrays]
+    others, sizes = [*sigs[1:], np.empty(0, dtype=np.uint64)], [*map(len, sets[1:]), 0]
+    similar, contained = estimate_many(sigs[0], len(sets[0]), others, sizes)
+    pairs = [estimate(sigs[0], len(sets[0]), other, size) for other, size in zip(others, sizes, strict=True)]
+    assert list(zip(similar.tolist(), contained.tolist(), strict=True)) == pairs

@@ -8,7 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dedupe.match import KEY_LADDER, MatchKind, best_match, compare, exact_keys, fingerprint_item, plausible
+from dedupe.match import (
+    KEY_LADDER,
+    MatchKind,
+    best_match,
+    compare,
+    exact_keys,
+    fingerprint_item,
+    plausible,
+    plausible_among,
+)
 from dedupe.settings import DEFAULT_SETTINGS
 
 T0 = datetime(2026, 5, 12, 2, 0, tzinfo=UTC)
@@ -35,7 +44,8 @@ def _edit(old: str, new: str) -> list[str]:
     return [paragraph.replace(old, new) for paragraph in BODY]
 
 
-ORIGINAL = _fp(url="https://mae.gov.vn/tin-tuc/hoi-nghi-giao-ban-thang-5.html", source_id="mae")
+ORIGINAL_URL = "https://mae.gov.vn/tin-tuc/hoi-nghi-giao-ban-thang-5.html"
+ORIGINAL = _fp(url=ORIGINAL_URL, source_id="mae")
 
 
 REPUBLICATIONS = [
@@ -183,6 +193,29 @@ def test_every_republication_is_plausible_from_signatures_alone() -> None:
     # The estimate only saves work: a copy that the exact measures accept is never dropped by it.
     for name, copy in REPUBLICATIONS:
         assert plausible(ORIGINAL.signature, len(ORIGINAL.shingles), copy.signature, len(copy.shingles)), name
+
+
+def test_screening_many_candidates_at_once_agrees_with_screening_each() -> None:
+    weather = _fp(title="Dự báo thời tiết", body=[f"Ngày {n}: trời nắng, gió nhẹ." for n in range(40)])
+    others = [*(copy for _, copy in REPUBLICATIONS), weather]
+    sketches = [(other.signature, len(other.shingles)) for other in others]
+    together = plausible_among(ORIGINAL.signature, len(ORIGINAL.shingles), sketches)
+    one_by_one = [plausible(ORIGINAL.signature, len(ORIGINAL.shingles), *sketch) for sketch in sketches]
+    assert together == one_by_one
+    assert together[:-1] == [True] * len(REPUBLICATIONS)
+    assert together[-1] is False
+
+
+def test_a_candidate_with_the_same_key_is_compared_however_different_its_text() -> None:
+    # Screening by signature must not hide a match by an exact key (the same URL, a new text).
+    body = [f"Đoạn {n}: nội dung khác hẳn, viết lại toàn bộ về chủ đề mới." for n in range(40)]
+    rewritten = _fp(title="Tin đã sửa", body=body, url=ORIGINAL_URL)
+    sketch = (rewritten.signature, len(rewritten.shingles))
+    assert not plausible(ORIGINAL.signature, len(ORIGINAL.shingles), *sketch)
+    found = best_match(ORIGINAL, {7: rewritten})
+    assert found is not None
+    assert found[0] == 7
+    assert found[1].kind is MatchKind.EXACT_URL
 
 
 def test_vetoes_can_be_switched_off_by_settings() -> None:

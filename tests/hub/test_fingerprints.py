@@ -3,7 +3,9 @@ bounded and never hands back the fingerprint of an item's earlier text."""
 
 from __future__ import annotations
 
-from dedupe import fingerprint_item
+from dataclasses import replace
+
+from dedupe import DEFAULT_SETTINGS, fingerprint_item
 from hub.items import IdentityRule
 from hub.pipeline.fingerprints import FingerprintCache, domain_keys, item_fingerprint
 from hub.storage.stories import FINGERPRINT_COLUMNS
@@ -46,6 +48,13 @@ def test_the_cache_forgets_the_least_recently_used_first() -> None:
     assert cache.get((1, 1)) is first  # now the most recently used
     cache.put((3, 1), third)
     assert (cache.get((1, 1)), cache.get((2, 1)), cache.get((3, 1))) == (first, None, third)
+
+
+def test_equal_settings_share_a_token_and_different_settings_do_not() -> None:
+    cache = FingerprintCache()
+    looser = replace(DEFAULT_SETTINGS, jaccard_threshold=0.5)
+    tokens = [cache.settings_token(s) for s in (DEFAULT_SETTINGS, replace(DEFAULT_SETTINGS), looser)]
+    assert tokens[0] == tokens[1] != tokens[2]
 
 
 def test_every_fingerprinted_field_is_selected_from_the_database() -> None:
