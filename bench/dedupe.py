@@ -48,7 +48,8 @@ from hub.models import (
 )
 from hub.pipeline.fingerprints import index_entry, item_fingerprint
 from hub.pipeline.stories import assign_stories
-from hub.storage.dedupe_index import INDEX_COLUMNS, SqlIndex, index_rows, insert_rows
+from hub.storage.dedupe_index import SqlIndex, index_rows
+from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
 from hub.storage.harvests import open_harvest
 from hub.storage.items import store_items
 from tests.eval.generator import _event

@@ -14,48 +14,21 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import (
-    ARRAY,
-    BigInteger,
-    ColumnElement,
-    Connection,
-    CursorResult,
-    Delete,
-    Executable,
-    Insert,
-    Select,
-    String,
-    Table,
-    any_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    literal_column,
-    select,
-    text,
-)
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.types import TypeEngine
+from sqlalchemy import CursorResult, Executable, Select
 from sqlmodel import Session
 
 from dedupe.fingerprint import U64
 from hub.models import DedupeBand, DedupeKey, DedupeSketch
+from hub.storage import dedupe_sql
+from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
 
-__all__ = ["INDEX_COLUMNS", "BandProbe", "IndexEntry", "SqlIndex", "index_rows", "insert_rows", "key_digest"]
+__all__ = ["BandProbe", "IndexEntry", "SqlIndex", "index_rows", "key_digest"]
 
 # Item ids bound into one IN list when forgetting items: far below both databases' parameter limits.
 _IN_CHUNK = 4096
-# The columns of the rows `index_rows` makes, in order, by table model.
-INDEX_COLUMNS: dict[type, tuple[str, ...]] = {
-    DedupeBand: ("band_no", "band_hash", "item_id", "published_epoch"),
-    DedupeKey: ("kind", "key", "item_id"),
-    DedupeSketch: ("item_id", "signature", "shingle_count"),
-}
 T = TypeVar("T")
 
 
@@ -115,7 +88,7 @@ class SqlIndex:
         found: dict[T, set[int]] = {name: set() for name in probes}
         values = sorted({value for _, value in wanted})
         bounds = self._bounds([probe.around for probe in probes.values()])
-        lookup = _band_lookup(self._postgresql, windowed=bool(bounds))
+        lookup = dedupe_sql.band_lookup(self._postgresql, windowed=bool(bounds))
         arounds = {name: _epoch(probe.around) if probe.around else None for name, probe in probes.items()}
         reach = int(self.window.total_seconds()) if self.window is not None else None
         for band_no, value, item_id, published in self._lookup(lookup, values, bounds):
@@ -133,20 +106,20 @@ class SqlIndex:
     def remove_bands(self, item_ids: Collection[int]) -> None:
         """Forget the items' bands and sketches (what their text gave), keeping their exact keys."""
         for chunk in _chunks(sorted(item_ids)):
-            self._run(_forget(DedupeBand), {"forgotten": chunk})
-            self._run(_forget(DedupeSketch), {"forgotten": chunk})
+            self._run(dedupe_sql.forget(DedupeBand), {"forgotten": chunk})
+            self._run(dedupe_sql.forget(DedupeSketch), {"forgotten": chunk})
 
     def sketches(self, item_ids: Collection[int]) -> dict[int, tuple[U64, int]]:
         """Item id -> (MinHash signature, shingle count), for the items that have one."""
         found: dict[int, tuple[U64, int]] = {}
         for chunk in _chunks(sorted(item_ids)):
-            for item_id, packed, count in self._run(_sketch_lookup(), {"wanted": chunk}):
+            for item_id, packed, count in self._run(dedupe_sql.sketch_lookup(), {"wanted": chunk}):
                 found[item_id] = (np.frombuffer(packed, dtype="<u4").astype(np.uint64), count)
         return found
 
     def remove_keys(self, item_ids: Collection[int]) -> None:
         for chunk in _chunks(sorted(item_ids)):
-            self._run(_forget(DedupeKey), {"forgotten": chunk})
+            self._run(dedupe_sql.forget(DedupeKey), {"forgotten": chunk})
 
     def add_keys(self, item_id: int, keys: Iterable[tuple[str, str]]) -> None:
         """Index the item under its exact keys ((rung, key) pairs); adding again replaces them."""
@@ -165,7 +138,7 @@ class SqlIndex:
                 askers[(kind, key_digest(key))].append(name)
         found: dict[T, set[int]] = {name: set() for name in wanted}
         digests = sorted({digest for _, digest in askers})
-        for kind, digest, item_id in self._lookup(_key_lookup(self._postgresql), digests):
+        for kind, digest, item_id in self._lookup(dedupe_sql.key_lookup(self._postgresql), digests):
             for name in askers.get((kind, digest), ()):
                 found[name].add(item_id)
         return found
@@ -217,23 +190,6 @@ def index_rows(entries: Iterable[IndexEntry]) -> dict[type, list[tuple[object, .
     return rows
 
 
-def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object, ...]]) -> None:
-    """Insert index rows (tuples of `INDEX_COLUMNS[model]`) with one driver call.
-
-    A harvest of 50 items writes some 1,800 index rows; a Core insert builds and processes a parameter
-    dictionary per row, which costs more than the database's own work. SQLite takes the tuples as they
-    are (executemany); PostgreSQL one statement over a column array each (unnest).
-    """
-    if not rows:
-        return
-    names = INDEX_COLUMNS[model]
-    if connection.dialect.name == "postgresql":
-        columns = dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
-        connection.execute(_unnest_insert(model), columns)
-    else:
-        connection.exec_driver_sql(_positional_insert(model), list(rows))
-
-
 def key_digest(key: str) -> str:
     """Fixed-size digest of an exact key: URLs and document keys may exceed an index entry's size."""
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
@@ -246,67 +202,3 @@ def _epoch(moment: datetime) -> int:
 def _chunks(values: Sequence[T]) -> Iterator[list[T]]:
     for start in range(0, len(values), _IN_CHUNK):
         yield list(values[start : start + _IN_CHUNK])
-
-
-# Statements are built once and reused with new parameters. Band keys mix in their band's number, so an
-# index on the key alone finds every band of a batch with one lookup; the band number is still compared
-# (in Python) so that the index answers exactly what `MemoryIndex` does for any keys it is given. The
-# values travel as one parameter: an expanding IN list of thousands of parameters costs more to render
-# than the lookup takes.
-@lru_cache(maxsize=4)
-def _band_lookup(postgresql: bool, *, windowed: bool) -> Select[Any]:
-    table = _table(DedupeBand)
-    columns = (table.c.band_no, table.c.band_hash, table.c.item_id, table.c.published_epoch)
-    query = select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
-    if windowed:
-        published = table.c.published_epoch
-        query = query.where(published >= bindparam("since"), published <= bindparam("until"))
-    return query
-
-
-@lru_cache(maxsize=2)
-def _key_lookup(postgresql: bool) -> Select[Any]:
-    table = _table(DedupeKey)
-    columns = (table.c.kind, table.c.key, table.c.item_id)
-    return select(*columns).where(_one_of(table.c.key, String(), postgresql=postgresql))
-
-
-def _one_of(
-    column: ColumnElement[Any], item_type: TypeEngine[Any], *, postgresql: bool
-) -> ColumnElement[bool]:
-    """`column` equals one of the values bound as `values` (an index probe per value on both databases)."""
-    if postgresql:
-        return column == any_(bindparam("values", type_=ARRAY(item_type)))
-    return column.in_(text("SELECT value FROM json_each(:values)").columns(column))
-
-
-@lru_cache(maxsize=1)
-def _sketch_lookup() -> Select[Any]:
-    table = _table(DedupeSketch)
-    columns = (table.c.item_id, table.c.signature, table.c.shingle_count)
-    return select(*columns).where(table.c.item_id.in_(bindparam("wanted", expanding=True)))
-
-
-@lru_cache(maxsize=4)
-def _unnest_insert(model: type) -> Insert:
-    """PostgreSQL: INSERT ... SELECT * FROM unnest(:column_1, ...), one array parameter per column."""
-    table, names = _table(model), INDEX_COLUMNS[model]
-    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
-    return insert(table).from_select(names, select(literal_column("*")).select_from(func.unnest(*arrays)))
-
-
-@lru_cache(maxsize=4)
-def _positional_insert(model: type) -> str:
-    """SQLite: INSERT ... VALUES (?, ...), in `INDEX_COLUMNS` order, for the driver's executemany."""
-    table, names = _table(model), INDEX_COLUMNS[model]
-    return str(insert(table).compile(dialect=sqlite.dialect(), column_keys=list(names)))
-
-
-@lru_cache(maxsize=4)
-def _forget(model: type) -> Delete:
-    table = _table(model)
-    return delete(table).where(table.c.item_id.in_(bindparam("forgotten", expanding=True)))
-
-
-def _table(model: type) -> Table:
-    return model.__table__  # type: ignore[attr-defined, no-any-return]

@@ -1,0 +1,130 @@
+"""The dedupe index's SQL: its statements, built once per database kind and reused with new parameters,
+and its rows written in bulk. `hub.storage.dedupe_index` says what is looked up and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Delete,
+    Insert,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeEngine
+
+from hub.models import DedupeBand, DedupeKey, DedupeSketch
+
+__all__ = [
+    "INDEX_COLUMNS",
+    "band_lookup",
+    "forget",
+    "insert_rows",
+    "key_lookup",
+    "sketch_lookup",
+]
+
+# The columns of the rows `index_rows` makes, in order, by table model.
+INDEX_COLUMNS: dict[type, tuple[str, ...]] = {
+    DedupeBand: ("band_no", "band_hash", "item_id", "published_epoch"),
+    DedupeKey: ("kind", "key", "item_id"),
+    DedupeSketch: ("item_id", "signature", "shingle_count"),
+}
+
+
+def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object, ...]]) -> None:
+    """Insert index rows (tuples of `INDEX_COLUMNS[model]`) with one driver call.
+
+    A harvest of 50 items writes some 1,800 index rows; a Core insert builds and processes a parameter
+    dictionary per row, which costs more than the database's own work. SQLite takes the tuples as they
+    are (executemany); PostgreSQL one statement over a column array each (unnest).
+    """
+    if not rows:
+        return
+    names = INDEX_COLUMNS[model]
+    if connection.dialect.name == "postgresql":
+        columns = dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
+        connection.execute(_unnest_insert(model), columns)
+    else:
+        connection.exec_driver_sql(_positional_insert(model), list(rows))
+
+
+# Statements are built once and reused with new parameters. Band keys mix in their band's number, so an
+# index on the key alone finds every band of a batch with one lookup; the band number is still compared
+# (in Python) so that the index answers exactly what `MemoryIndex` does for any keys it is given. The
+# values travel as one parameter: an expanding IN list of thousands of parameters costs more to render
+# than the lookup takes.
+@lru_cache(maxsize=4)
+def band_lookup(postgresql: bool, *, windowed: bool) -> Select[Any]:
+    table = _table(DedupeBand)
+    columns = (table.c.band_no, table.c.band_hash, table.c.item_id, table.c.published_epoch)
+    query = select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
+    if windowed:
+        published = table.c.published_epoch
+        query = query.where(published >= bindparam("since"), published <= bindparam("until"))
+    return query
+
+
+@lru_cache(maxsize=2)
+def key_lookup(postgresql: bool) -> Select[Any]:
+    table = _table(DedupeKey)
+    columns = (table.c.kind, table.c.key, table.c.item_id)
+    return select(*columns).where(_one_of(table.c.key, String(), postgresql=postgresql))
+
+
+def _one_of(
+    column: ColumnElement[Any], item_type: TypeEngine[Any], *, postgresql: bool
+) -> ColumnElement[bool]:
+    """`column` equals one of the values bound as `values` (an index probe per value on both databases)."""
+    if postgresql:
+        return column == any_(bindparam("values", type_=ARRAY(item_type)))
+    return column.in_(text("SELECT value FROM json_each(:values)").columns(column))
+
+
+@lru_cache(maxsize=1)
+def sketch_lookup() -> Select[Any]:
+    table = _table(DedupeSketch)
+    columns = (table.c.item_id, table.c.signature, table.c.shingle_count)
+    return select(*columns).where(table.c.item_id.in_(bindparam("wanted", expanding=True)))
+
+
+@lru_cache(maxsize=4)
+def _unnest_insert(model: type) -> Insert:
+    """PostgreSQL: INSERT ... SELECT * FROM unnest(:column_1, ...), one array parameter per column."""
+    table, names = _table(model), INDEX_COLUMNS[model]
+    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
+    return insert(table).from_select(names, select(literal_column("*")).select_from(func.unnest(*arrays)))
+
+
+@lru_cache(maxsize=4)
+def _positional_insert(model: type) -> str:
+    """SQLite: INSERT ... VALUES (?, ...), in `INDEX_COLUMNS` order, for the driver's executemany."""
+    table, names = _table(model), INDEX_COLUMNS[model]
+    return str(insert(table).compile(dialect=sqlite.dialect(), column_keys=list(names)))
+
+
+@lru_cache(maxsize=4)
+def forget(model: type) -> Delete:
+    table = _table(model)
+    return delete(table).where(table.c.item_id.in_(bindparam("forgotten", expanding=True)))
+
+
+def _table(model: type) -> Table:
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
