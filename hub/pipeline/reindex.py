@@ -1,7 +1,8 @@
 """Rebuild the dedupe index (band and exact-key rows) from the stored items.
 
-Needed when the fingerprint scheme changes (a migration calls it) or the dedupe settings that shape the
-bands do (`portalhub stories reindex`). Stories, members and editor decisions are left as they are.
+Needed when the fingerprint scheme or the banding changes: the migration that changes them calls it (see
+0003). The article window is not one of them: it bounds lookups, not rows. Stories, members and editor
+decisions are left as they are.
 """
 
 from __future__ import annotations
