@@ -64,10 +64,10 @@ def elect_stories(
     if not story_ids:
         return set()
     members = members_of_stories(story_ids, session=session)
-    chosen = {
-        story_id: _winner(story, members.get(story_id, []), resolver)
+    chosen = [
+        (story, *_winner(story, members.get(story_id, []), resolver))
         for story_id, story in load_stories(story_ids, session=session).items()
-    }
+    ]
     return set_canonicals(chosen, session=session, now=now)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -106,11 +106,13 @@ class _Batch:
     def decide(self) -> tuple[list[Row[Any]], list[dict[str, Any]]]:
         """Each new item's story: the items that start one, and the memberships of those joining one."""
         identified, near = self._archive_candidates()
-        found_ids = set().union(*identified.values(), *near.values()) - set(self.items)
+        found_ids = set().union(*identified.values(), *near.values()) - self.items.keys()
         rows = store.candidate_rows(found_ids, session=self.session)
-        self._screen(near, rows)
+        cached = self._cached(rows)
+        self._screen(near, rows.keys() - cached.keys())
         wanted = set().union(*identified.values(), *near.values())
-        self._load_fingerprints({item_id: row for item_id, row in rows.items() if item_id in wanted})
+        self.prints |= {item_id: found for item_id, found in cached.items() if item_id in wanted}
+        self._load_fingerprints(wanted & rows.keys() - cached.keys())
         started: list[Row[Any]] = []
         joined: list[dict[str, Any]] = []
         for item in self.fresh:
@@ -170,7 +172,7 @@ class _Batch:
         local_near = self._local_keys(k for k in keys if k[0] in _TEXT_KEYS) | self.local.candidates(
             fingerprint.bands
         )
-        stored = (identified | near) - set(self.items)
+        stored = (identified | near) - self.items.keys()
         candidates = [
             (i, rows[i], i in identified) for i in stored if i in rows and rows[i].story_id is not None
         ]
@@ -204,10 +206,14 @@ class _Batch:
             self.cache.put(key, found)
         return found
 
-    def _screen(self, near: dict[int, set[int]], rows: Mapping[int, Row[Any]]) -> None:
+    def _cached(self, rows: Mapping[int, Row[Any]]) -> dict[int, Fingerprint]:
+        """The fingerprints of stored candidates that this process holds already."""
+        found = {item_id: self.cache.get(self._key(item_id, row)) for item_id, row in rows.items()}
+        return {item_id: fingerprint for item_id, fingerprint in found.items() if fingerprint is not None}
+
+    def _screen(self, near: dict[int, set[int]], uncached: Collection[int]) -> None:
         """Drop the band and text-key candidates whose stored signature rules them out, before their
         texts are read: in a busy window most band candidates share a band by chance."""
-        uncached = [i for i, row in rows.items() if self.cache.get(self._key(i, row)) is None]
         sketches = self.index.sketches(uncached)
         for item_id, candidates in near.items():
             fingerprint, sketched = self.prints[item_id], sorted(candidates & sketches.keys())
@@ -219,15 +225,8 @@ class _Batch:
             )
             candidates -= {other_id for other_id, chance in zip(sketched, worth, strict=True) if not chance}
 
-    def _load_fingerprints(self, rows: Mapping[int, Row[Any]]) -> None:
-        """Fingerprints of the stored candidates: from the cache, the rest from their texts in one query."""
-        missing = []
-        for item_id, row in rows.items():
-            found = self.cache.get(self._key(item_id, row))
-            if found is None:
-                missing.append(item_id)
-            else:
-                self.prints[item_id] = found
+    def _load_fingerprints(self, missing: Collection[int]) -> None:
+        """Fingerprints of the stored candidates not cached, from their texts read in one query."""
         for item_id, row in store.fingerprint_rows(missing, session=self.session).items():
             self.prints[item_id] = self._fingerprint(row)
 

@@ -113,8 +113,9 @@ class SqlIndex:
         """Item id -> (MinHash signature, shingle count), for the items that have one."""
         found: dict[int, tuple[U64, int]] = {}
         for chunk in _chunks(sorted(item_ids)):
-            for item_id, packed, count in self._run(dedupe_sql.sketch_lookup(), {"wanted": chunk}):
-                found[item_id] = (np.frombuffer(packed, dtype="<u4").astype(np.uint64), count)
+            for row in self._run(dedupe_sql.sketch_lookup(), {"wanted": chunk}):
+                signature = np.frombuffer(row.signature, dtype="<u4").astype(np.uint64)
+                found[row.item_id] = (signature, row.shingle_count)
         return found
 
     def remove_keys(self, item_ids: Collection[int]) -> None:

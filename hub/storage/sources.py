@@ -61,12 +61,21 @@ def list_sources(*, session: Session, enabled_only: bool = False) -> list[Source
     return list(session.exec(query).all())
 
 
+_CREDIT_COLUMNS: tuple[Any, ...] = (
+    Source.id,
+    Source.name,
+    Source.agency,
+    Source.url,
+    Source.site,
+    Source.priority,
+)
+
+
 def credit_aliases(*, session: Session) -> list[Row[Any]]:
     """Every source's id, names, URLs and priority: what credit lines resolve against, read as plain
     rows (each harvest's story stage reads them; loading full `Source` objects cost more than the rest
     of a small harvest's lookups)."""
-    columns = (Source.id, Source.name, Source.agency, Source.url, Source.site, Source.priority)
-    return list(session.execute(select(*columns)).all())
+    return list(session.execute(select(*_CREDIT_COLUMNS)).all())
 
 
 def get_source(source_id: str, *, session: Session) -> Source | None:

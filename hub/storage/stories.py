@@ -197,19 +197,18 @@ def load_stories(story_ids: Collection[int], *, session: Session) -> dict[int, S
 
 
 def set_canonicals(
-    chosen: Mapping[int, tuple[int | None, str]], *, session: Session, now: datetime
+    chosen: Sequence[tuple[Story, int | None, str]], *, session: Session, now: datetime
 ) -> set[int]:
-    """Story id -> (canonical item id, rule that chose it); returns the stories that changed. The items'
-    `is_canonical` flags follow in one statement."""
+    """(loaded story, its canonical item id, the rule that chose it) per story; returns the ids of the
+    stories that changed. The items' `is_canonical` flags follow in one statement."""
     changed = set()
-    for story_id, story in load_stories(chosen, session=session).items():
-        if (story.canonical_item_id, story.elected_by) != chosen[story_id]:
-            story.canonical_item_id, story.elected_by = chosen[story_id]
-            story.updated_at = now
-            changed.add(story_id)
+    for story, item_id, rule in chosen:
+        if (story.canonical_item_id, story.elected_by) != (item_id, rule):
+            story.canonical_item_id, story.elected_by, story.updated_at = item_id, rule, now
+            changed.add(story.id or 0)
     session.flush()
-    canonical = [item_id for item_id, _rule in chosen.values() if item_id is not None]
-    in_stories = col(StoredItem.story_id).in_(sorted(chosen))
+    canonical = [item_id for _story, item_id, _rule in chosen if item_id is not None]
+    in_stories = col(StoredItem.story_id).in_(sorted(story.id or 0 for story, _item, _rule in chosen))
     flag = col(StoredItem.id).in_(canonical) if canonical else false()
     session.execute(update(StoredItem).where(in_stories).values(is_canonical=flag))
     return changed
