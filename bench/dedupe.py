@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy import Engine, insert, select, text
 from sqlmodel import Session
 
 from dedupe import DEFAULT_SETTINGS
@@ -50,6 +50,7 @@ from hub.pipeline.fingerprints import index_entry, item_fingerprint
 from hub.pipeline.stories import assign_stories
 from hub.storage.dedupe_index import SqlIndex, index_rows
 from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
+from hub.storage.dedupe_window import drop_windows, window_of
 from hub.storage.harvests import open_harvest
 from hub.storage.items import store_items
 from tests.eval.generator import _event
@@ -147,10 +148,10 @@ def _archived(number: int) -> dict[str, list[Any]]:
     """Rows of one archived article, alone in its story (run in pool workers); item id = number + 1."""
     a = article(number)
     item_id = number + 1
-    item = _item_row(a, item_id)
-    index = index_rows([index_entry(item_id, a.published, item_fingerprint(_Row(item), DEFAULT_SETTINGS))])
+    item = _Row(_item_row(a, item_id))
+    index = index_rows([index_entry(item, item_fingerprint(item, DEFAULT_SETTINGS))])
     return {
-        "stored_item": [item],
+        "stored_item": [item.__dict__],
         "story": [
             {
                 "id": item_id,
@@ -385,11 +386,25 @@ def _add_sources(engine: Engine, source_ids: set[str]) -> None:
 
 def _engine(url: str) -> Engine:
     upgrade_database(url)
-    engine = make_engine(url)
-    if engine.dialect.name == "sqlite":
-        # A page cache in proportion to the band index (the hub's default is SQLite's 2 MB).
-        event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA cache_size=-524288"))
-    return engine
+    return make_engine(url)
+
+
+def load_window(engine: Engine, newest: datetime) -> None:
+    """What a worker does on its first harvest: load the window's article bands into memory; timed."""
+    drop_windows()  # as a worker that just started
+    began, cpu_began = time.perf_counter(), time.process_time()
+    with Session(engine) as session:
+        window = timedelta(days=DEFAULT_SETTINGS.article_window_days)
+        SqlIndex(session, window=window).candidates((0,) * DEFAULT_SETTINGS.bands, newest)
+        held = window_of(session.connection()).bands
+        session.commit()
+    wall, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  window load: {len(held):,} articles, {held.pairs:,} band pairs in {wall:.1f} s"
+        f" ({cpu:.1f} s CPU) | peak RSS {peak:,.0f} MB",
+        flush=True,
+    )
 
 
 def _settle(engine: Engine) -> None:
@@ -433,6 +448,7 @@ def main() -> None:
             rate = fill(url, archived, size)
             print(f"archive {size:>9,}: bulk fill {rate:,.0f}/s", flush=True)
             _settle(engine)
+            load_window(engine, _published(size))
             # First after the fill: no fingerprint of the recent archive is cached (a worker just
             # started); then the next ones, with the first ones cached (a worker that has been running).
             for phase, first in (("just started", size), ("running", size + args.measure)):

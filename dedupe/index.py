@@ -1,8 +1,8 @@
 """The near-duplicate candidate index: band keys in, item ids sharing at least one band out.
 
 `Index` is the interface the deduper needs; `MemoryIndex` serves tests, the quality gate and small
-single-process runs. The SQL-backed index stores one row per (band_no, band_hash, item_id), with an
-index on (band_no, band_hash), so a lookup costs `bands` index probes whatever the archive size.
+single-process runs. The hub's index (`hub.storage.dedupe_index`) keeps its rows in the database and the
+article window's buckets in a `dedupe.bandmap.BandMap`, a lookup costing a binary search per sorted run.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from hub.models.payload import FetchValidator, Payload
 from hub.models.source import Source, SourcePublic
 from hub.models.story import (
     DedupeBand,
+    DedupeGeneration,
     DedupeKey,
     DedupeSketch,
     EditorAction,
@@ -25,6 +26,7 @@ from hub.models.types import UTCDateTime
 
 __all__ = [
     "DedupeBand",
+    "DedupeGeneration",
     "DedupeKey",
     "DedupeSketch",
     "EditorAction",

@@ -64,13 +64,13 @@ class StoryMember(SQLModel, table=True):
 
 
 class DedupeBand(SQLModel, table=True):
-    """One LSH band of one item: candidates are the items sharing any (band_no, band_hash)."""
+    """One LSH band of one item found at any time (documents, services): candidates are the items sharing
+    any (band_no, band_hash). Articles' bands ride in their `DedupeSketch` row instead (the window)."""
 
     __tablename__ = "dedupe_band"
     __table_args__ = (
-        # Candidate lookup of a whole batch: `band_hash IN (...)` (a band key names its band), a range on
-        # the publication time (the article window), so a popular band's bucket costs only its rows inside
-        # the window, not the archive's; band number and item id ride along so the index alone answers.
+        # Candidate lookup of a whole batch: `band_hash IN (...)` (a band key names its band); the
+        # publication time, band number and item id ride along so the index alone answers.
         Index("ix_dedupe_band_lookup", "band_hash", "published_epoch", "band_no", "item_id"),
     )
 
@@ -78,20 +78,41 @@ class DedupeBand(SQLModel, table=True):
     band_no: int = Field(sa_type=SmallInteger)
     band_hash: int = Field(sa_type=BigInteger)
     item_id: int = Field(index=True)
-    # Seconds since 1970 UTC, not a timestamp: 32 rows are written per item and the window is this
-    # column's only use, so a plain integer saves a conversion per row on the way in and out.
+    # Seconds since 1970 UTC, not a timestamp: a plain integer saves a conversion per row.
     published_epoch: int = Field(sa_type=BigInteger)
 
 
 class DedupeSketch(SQLModel, table=True):
-    """An item's MinHash signature and shingle count: a band candidate is screened by these before its
-    text is read (most candidates of a busy window share a band by chance)."""
+    """What an item's text gave the index: its MinHash signature and shingle count (a band candidate is
+    screened by these before its text is read), and for an article its band keys and publication time.
+
+    Rows are only appended, each with the next `seq`: a new harvest's sketches land on the last pages of
+    the table instead of 32 random pages of a band index each, and every process keeps the window's band
+    buckets in memory (`hub.storage.dedupe_window`), bringing them up to date by reading the rows after
+    the last `seq` it has seen.
+    """
 
     __tablename__ = "dedupe_sketch"
+    # AUTOINCREMENT on SQLite too: a plain rowid reuses the highest seq once its row is gone.
+    __table_args__ = {"sqlite_autoincrement": True}
 
-    item_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
-    signature: bytes = Field(sa_type=LargeBinary)  # num_perm little-endian 32-bit values
+    seq: int | None = Field(default=None, sa_column=Column(_BIG_ID, primary_key=True))
+    item_id: int = Field(sa_column=Column(Integer, nullable=False, unique=True))
+    # Windowed items only (articles): seconds since 1970 UTC, and the band keys, little-endian int64s.
+    published_epoch: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    bands: bytes | None = Field(default=None, sa_type=LargeBinary)
+    signature: bytes = Field(sa_type=LargeBinary)  # num_perm little-endian 32-bit values; b"": none
     shingle_count: int
+
+
+class DedupeGeneration(SQLModel, table=True):
+    """A token naming the current contents of `dedupe_sketch`: a process holding the window in memory
+    reloads it when the token changes (the index was rebuilt, or the tables emptied)."""
+
+    __tablename__ = "dedupe_generation"
+
+    id: int = Field(default=1, primary_key=True)
+    token: str = Field(max_length=32)
 
 
 class DedupeKey(SQLModel, table=True):

@@ -63,7 +63,7 @@ def elect_stories(
     the items' canonical flags); returns the stories whose canonical or rule changed."""
     if not story_ids:
         return set()
-    members = members_of_stories(story_ids, session=session)
+    members = members_of_stories(story_ids, session=session, light=True)
     chosen = [
         (story, *_winner(story, members.get(story_id, []), resolver))
         for story_id, story in load_stories(story_ids, session=session).items()

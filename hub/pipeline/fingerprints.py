@@ -18,7 +18,14 @@ from dedupe.text import match_key
 from hub.items import IdentityRule
 from hub.storage.dedupe_index import IndexEntry
 
-__all__ = ["DOMAIN_KEY_FIELDS", "FingerprintCache", "domain_keys", "index_entry", "item_fingerprint"]
+__all__ = [
+    "DOMAIN_KEY_FIELDS",
+    "WINDOWED_CONTENT_TYPES",
+    "FingerprintCache",
+    "domain_keys",
+    "index_entry",
+    "item_fingerprint",
+]
 
 # Content type -> (ladder rung, the `extra` fields whose folded values make its exact key). Documents are
 # one record by normalised number + issuer, services by procedure code, whichever portal carries them.
@@ -26,6 +33,9 @@ DOMAIN_KEY_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "document": ("document", ("document_number", "issuer")),
     "service": ("service", ("procedure_code",)),
 }
+# Articles are candidates of each other only inside the article window; documents and services are
+# found by exact key or band whenever they were published.
+WINDOWED_CONTENT_TYPES = frozenset({"article"})
 # Fingerprints kept per process: a few days of a busy hub's items (each about 10 kB), so a harvest's
 # candidates are nearly always found here instead of being re-derived from their text.
 CACHE_SIZE = 8192
@@ -73,15 +83,16 @@ def domain_keys(content_type: str, extra: Mapping[str, object]) -> dict[str, str
     return {rung: "|".join(values)} if all(values) else {}
 
 
-def index_entry(item_id: int, published: datetime, fingerprint: Fingerprint) -> IndexEntry:
-    """What the dedupe index keeps of an item with this fingerprint."""
+def index_entry(item: Fingerprinted, fingerprint: Fingerprint) -> IndexEntry:
+    """What the dedupe index keeps of a stored item with this fingerprint."""
     return IndexEntry(
-        item_id,
+        item.id or 0,
         fingerprint.bands,
-        published,
+        item.published,
         exact_keys(fingerprint),
         fingerprint.signature,
         len(fingerprint.shingles),
+        windowed=item.content_type in WINDOWED_CONTENT_TYPES,
     )
 
 

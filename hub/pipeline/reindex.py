@@ -14,7 +14,8 @@ from dedupe import DEFAULT_SETTINGS, DedupeSettings
 from hub.models import DedupeBand, DedupeKey, DedupeSketch, StoredItem
 from hub.pipeline.fingerprints import index_entry, item_fingerprint
 from hub.storage.dedupe_index import SqlIndex
-from hub.storage.stories import FINGERPRINT_COLUMNS
+from hub.storage.dedupe_window import bump_generation
+from hub.storage.stories import FINGERPRINT_COLUMNS, lock_stories
 
 __all__ = ["reindex_stories"]
 
@@ -22,10 +23,13 @@ BATCH = 2000  # items fingerprinted and inserted at a time: bounds memory on any
 
 
 def reindex_stories(session: Session, settings: DedupeSettings = DEFAULT_SETTINGS) -> int:
-    """Steps: 1. forget every band, key and sketch row; 2. per batch of items in a story, by id:
-    fingerprint, insert their rows. Returns the number of items indexed."""
+    """Steps: 1. take the story lock; forget every band, key and sketch row, and the generation (every
+    process reloads its window); 2. per batch of items in a story, by id: fingerprint, insert their
+    rows. Returns the number of items indexed."""
+    lock_stories(session=session)
     for model in (DedupeBand, DedupeKey, DedupeSketch):
         session.execute(delete(model))
+    bump_generation(session.connection())
     index = SqlIndex(session)
     done, last_id = 0, 0
     while True:
@@ -38,5 +42,5 @@ def reindex_stories(session: Session, settings: DedupeSettings = DEFAULT_SETTING
         rows = session.execute(query).all()
         if not rows:
             return done
-        index.add_entries(index_entry(row.id, row.published, item_fingerprint(row, settings)) for row in rows)
+        index.add_entries(index_entry(row, item_fingerprint(row, settings)) for row in rows)
         done, last_id = done + len(rows), rows[-1].id

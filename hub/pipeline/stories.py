@@ -30,7 +30,12 @@ from dedupe import (
 )
 from hub.models import StoryMember
 from hub.pipeline.election import CreditResolver, elect_stories
-from hub.pipeline.fingerprints import FingerprintCache, index_entry, item_fingerprint
+from hub.pipeline.fingerprints import (
+    WINDOWED_CONTENT_TYPES,
+    FingerprintCache,
+    index_entry,
+    item_fingerprint,
+)
 from hub.storage import stories as store
 from hub.storage.dedupe_index import BandProbe, SqlIndex
 from hub.storage.sources import credit_aliases
@@ -40,9 +45,6 @@ __all__ = ["StoryCounts", "assign_stories"]
 logger = logging.getLogger(__name__)
 STAGE = "stories"
 
-# Articles are candidates of each other only inside the article window; documents and services are
-# found by exact key whenever they were published.
-WINDOWED_CONTENT_TYPES = frozenset({"article"})
 _TEXT_KEYS = frozenset({"content"})  # exact keys of the text rather than of the page or record
 _CACHE = FingerprintCache()  # per process: see hub.pipeline.fingerprints
 
@@ -246,9 +248,7 @@ class _Batch:
         kept_ids = [item.id for item in self.kept]
         self.index.remove_bands(kept_ids)
         self.index.remove_keys(kept_ids)
-        self.index.add_entries(
-            index_entry(item_id, item.published, self.prints[item_id]) for item_id, item in self.items.items()
-        )
+        self.index.add_entries(index_entry(item, self.prints[item.id]) for item in self.items.values())
 
 
 def _around(item: Row[Any]) -> datetime | None:

@@ -1,15 +1,18 @@
-"""The dedupe index in the database: LSH band rows and exact-key rows, implementing `dedupe.index.Index`.
+"""The dedupe index in the database: sketches, LSH bands and exact keys, implementing `dedupe.index.Index`.
 
-Lookups take a whole batch at once: one indexed `band_hash IN (...)` query for every band of every
-item looked up, limited to the article window by publication time, so its cost follows the bucket sizes
-inside the window, not the archive, and a harvest pays one round trip instead of one per item. Exact
-keys (url, guid, content, document, service) are found the same way, by digest.
+Two kinds of items: articles are candidates of each other only inside the window; documents and services
+whenever they were published. An article's bands ride in its appended `dedupe_sketch` row and are looked
+up in the window this process holds in memory (`hub.storage.dedupe_window`), so neither the writes nor the
+lookups of a harvest grow with the archive. Other items' bands are rows of `dedupe_band`, found by one
+indexed `band_hash IN (...)` query for a whole batch. Exact keys (url, guid, content, document,
+service) are found the same way, by digest, whenever they were stored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from dedupe.fingerprint import U64
 from hub.models import DedupeBand, DedupeKey, DedupeSketch
 from hub.storage import dedupe_sql
 from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
+from hub.storage.dedupe_window import bump_generation, window_of
 
 __all__ = ["BandProbe", "IndexEntry", "SqlIndex", "index_rows", "key_digest"]
 
@@ -34,7 +38,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class BandProbe:
-    """One item's bands to look up; `around` bounds its candidates to the window (None: no bound)."""
+    """One item's bands to look up; `around`: an article's publication, whose candidates are the articles
+    inside the window around it (None: an item whose candidates are found at any time)."""
 
     bands: Sequence[int]
     around: datetime | None = None
@@ -43,7 +48,8 @@ class BandProbe:
 @dataclass(frozen=True, slots=True)
 class IndexEntry:
     """What the index keeps of one item: its bands (with the time that windows them), exact keys, and
-    the signature and shingle count that screen it as a candidate."""
+    the signature and shingle count that screen it as a candidate. `windowed`: an article, a candidate
+    only of articles published within the window of it."""
 
     item_id: int
     bands: Sequence[int]
@@ -51,13 +57,16 @@ class IndexEntry:
     keys: Sequence[tuple[str, str]] = ()
     signature: U64 | None = None
     shingle_count: int = 0
+    windowed: bool = False
 
 
 class SqlIndex:
-    """`dedupe.index.Index` over `dedupe_band`, plus the exact keys over `dedupe_key`.
+    """`dedupe.index.Index` over `dedupe_sketch` (articles, through the window in memory) and `dedupe_band`
+    (documents and services), plus the exact keys over `dedupe_key`.
 
-    `window` bounds the candidates by publication time around the item looked up (None: no bound, for
-    content types whose copies may come years later, such as documents).
+    `window` bounds windowed candidates (articles) by publication time around the item looked up; with
+    None the index serves only items found at any time (documents and services, whose copies may come
+    years later), as `reindex` uses it.
     """
 
     def __init__(self, session: Session, *, window: timedelta | None = None) -> None:
@@ -65,9 +74,10 @@ class SqlIndex:
         self.window = window
 
     def add(self, item_id: int, bands: Sequence[int], published: datetime | None = None) -> None:
-        """Index the item under its bands; adding again replaces the earlier bands."""
+        """Index the item under its bands: with its publication time as an article, found inside the
+        window; without, found at any time. Adding again replaces the earlier bands."""
         self.remove_bands([item_id])
-        self.add_entries([IndexEntry(item_id, bands, published)])
+        self.add_entries([IndexEntry(item_id, bands, published, windowed=published is not None)])
 
     def add_entries(self, entries: Iterable[IndexEntry]) -> None:
         """Index items not indexed yet (new items: nothing to replace), one bulk insert per table."""
@@ -80,31 +90,56 @@ class SqlIndex:
         return self.candidates_of({0: BandProbe(bands, around)})[0]
 
     def candidates_of(self, probes: Mapping[T, BandProbe]) -> dict[T, set[int]]:
-        """`candidates` of every probe, from one query."""
+        """`candidates` of every probe: articles from the window in memory, the others from one query."""
+        found: dict[T, set[int]] = {name: set() for name in probes}
+        windowed = {
+            name: (probe.bands, _epoch(probe.around))
+            for name, probe in probes.items()
+            if probe.around is not None and self.window is not None
+        }
+        self._window_candidates(windowed, found)
         wanted: defaultdict[tuple[int, int], list[T]] = defaultdict(list)
         for name, probe in probes.items():
-            for band in enumerate(probe.bands):
-                wanted[band].append(name)
-        found: dict[T, set[int]] = {name: set() for name in probes}
+            if name not in windowed:
+                for band in enumerate(probe.bands):
+                    wanted[band].append(name)
         values = sorted({value for _, value in wanted})
-        bounds = self._bounds([probe.around for probe in probes.values()])
-        lookup = dedupe_sql.band_lookup(self._postgresql, windowed=bool(bounds))
-        arounds = {name: _epoch(probe.around) if probe.around else None for name, probe in probes.items()}
-        reach = int(self.window.total_seconds()) if self.window is not None else None
-        for band_no, value, item_id, published in self._lookup(lookup, values, bounds):
+        lookup = dedupe_sql.band_lookup(self._postgresql)
+        for band_no, value, item_id, _ in self._lookup(lookup, values):
             for name in wanted.get((band_no, value), ()):
-                around = arounds[name]
-                if around is None or reach is None or abs(published - around) <= reach:
-                    found[name].add(item_id)
+                found[name].add(item_id)
         return found
 
+    def _window_candidates(
+        self, probes: Mapping[T, tuple[Sequence[int], int]], found: dict[T, set[int]]
+    ) -> None:
+        """Articles sharing a band, published within the window; probes (bands, publication epoch)
+        grouped by band count."""
+        if self.window is None:
+            return
+        by_width: defaultdict[int, list[T]] = defaultdict(list)
+        for name, (keys, _) in probes.items():
+            if keys:
+                by_width[len(keys)].append(name)
+        connection = self.session.connection()
+        window, reach, now = window_of(connection), int(self.window.total_seconds()), int(time.time())
+        for names in by_width.values():
+            bands = np.array([probes[name][0] for name in names], dtype=np.int64)
+            arounds = np.array([probes[name][1] for name in names], dtype=np.int64)
+            answers = window.candidates(connection, bands, arounds, reach, now=now)
+            for name, items in zip(names, answers, strict=True):
+                found[name] |= items
+
     def remove(self, item_id: int) -> None:
-        """Forget the item's bands and keys; unknown ids are fine."""
+        """Forget the item's bands and keys; unknown ids are fine. Processes reload their window (a
+        sketch deleted for good leaves no row for them to read)."""
         self.remove_bands([item_id])
         self.remove_keys([item_id])
+        bump_generation(self.session.connection())
 
     def remove_bands(self, item_ids: Collection[int]) -> None:
-        """Forget the items' bands and sketches (what their text gave), keeping their exact keys."""
+        """Forget the items' bands and sketches (what their text gave), keeping their exact keys; to be
+        followed by their new entries (`add_entries`), which replace their bands in every window."""
         for chunk in _chunks(sorted(item_ids)):
             self._run(dedupe_sql.forget(DedupeBand), {"forgotten": chunk})
             self._run(dedupe_sql.forget(DedupeSketch), {"forgotten": chunk})
@@ -114,6 +149,8 @@ class SqlIndex:
         found: dict[int, tuple[U64, int]] = {}
         for chunk in _chunks(sorted(item_ids)):
             for row in self._run(dedupe_sql.sketch_lookup(), {"wanted": chunk}):
+                if not row.signature:
+                    continue
                 signature = np.frombuffer(row.signature, dtype="<u4").astype(np.uint64)
                 found[row.item_id] = (signature, row.shingle_count)
         return found
@@ -148,22 +185,12 @@ class SqlIndex:
         """True when `published` lies within the window around `around` (always, without either)."""
         return around is None or self.window is None or abs(published - around) <= self.window
 
-    def _bounds(self, arounds: Sequence[datetime | None]) -> dict[str, int]:
-        """The span every probe's window lies in, so the query reads no bucket row outside it; {}
-        when some probe has no window (documents, services) or the index has none."""
-        if self.window is None or not arounds or None in arounds:
-            return {}
-        known = [around for around in arounds if around is not None]
-        return {"since": _epoch(min(known) - self.window), "until": _epoch(max(known) + self.window)}
-
-    def _lookup(
-        self, statement: Select[Any], values: Sequence[object], params: Mapping[str, object] | None = None
-    ) -> Iterator[Any]:
+    def _lookup(self, statement: Select[Any], values: Sequence[object]) -> Iterator[Any]:
         if not values:
             return iter(())
         # One parameter holding every value: SQLite reads a JSON array, PostgreSQL an array.
         bound = list(values) if self._postgresql else json.dumps(values)
-        return iter(self._run(statement, {"values": bound, **(params or {})}))
+        return iter(self._run(statement, {"values": bound}))
 
     @property
     def _postgresql(self) -> bool:
@@ -179,15 +206,21 @@ def index_rows(entries: Iterable[IndexEntry]) -> dict[type, list[tuple[object, .
     """The band, key and sketch rows of the entries, by table model, as tuples of `INDEX_COLUMNS`."""
     rows: dict[type, list[tuple[object, ...]]] = {model: [] for model in INDEX_COLUMNS}
     for entry in entries:
-        if entry.bands and entry.published is None:
-            msg = "the SQL index needs the item's publication time to bound candidates by the window"
-            raise ValueError(msg)
         item_id, epoch = entry.item_id, _epoch(entry.published) if entry.published else 0
-        rows[DedupeBand] += ((no, int(value), item_id, epoch) for no, value in enumerate(entry.bands))
         rows[DedupeKey] += ((kind, key_digest(key), item_id) for kind, key in entry.keys)
-        if entry.signature is not None and len(entry.signature):
-            packed = entry.signature.astype("<u4").tobytes()  # values are 32-bit: half the bytes
-            rows[DedupeSketch].append((item_id, packed, entry.shingle_count))
+        signed = entry.signature is not None and len(entry.signature) > 0
+        # values are 32-bit: half the bytes
+        packed = entry.signature.astype("<u4").tobytes() if signed else b""  # type: ignore[union-attr]
+        if entry.windowed and entry.bands:
+            if entry.published is None:
+                msg = "an article's bands need its publication time: the window is measured from it"
+                raise ValueError(msg)
+            bands = np.asarray(entry.bands, dtype="<i8").tobytes()
+            rows[DedupeSketch].append((item_id, epoch, bands, packed, entry.shingle_count))
+            continue
+        rows[DedupeBand] += ((no, int(value), item_id, epoch) for no, value in enumerate(entry.bands))
+        if signed:
+            rows[DedupeSketch].append((item_id, None, None, packed, entry.shingle_count))
     return rows
 
 

@@ -45,7 +45,7 @@ __all__ = [
 INDEX_COLUMNS: dict[type, tuple[str, ...]] = {
     DedupeBand: ("band_no", "band_hash", "item_id", "published_epoch"),
     DedupeKey: ("kind", "key", "item_id"),
-    DedupeSketch: ("item_id", "signature", "shingle_count"),
+    DedupeSketch: ("item_id", "published_epoch", "bands", "signature", "shingle_count"),
 }
 
 
@@ -71,15 +71,11 @@ def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object
 # (in Python) so that the index answers exactly what `MemoryIndex` does for any keys it is given. The
 # values travel as one parameter: an expanding IN list of thousands of parameters costs more to render
 # than the lookup takes.
-@lru_cache(maxsize=4)
-def band_lookup(postgresql: bool, *, windowed: bool) -> Select[Any]:
+@lru_cache(maxsize=2)
+def band_lookup(postgresql: bool) -> Select[Any]:
     table = _table(DedupeBand)
     columns = (table.c.band_no, table.c.band_hash, table.c.item_id, table.c.published_epoch)
-    query = select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
-    if windowed:
-        published = table.c.published_epoch
-        query = query.where(published >= bindparam("since"), published <= bindparam("until"))
-    return query
+    return select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
 
 
 @lru_cache(maxsize=2)

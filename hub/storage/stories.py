@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, false, insert, or_, select, text, update
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
@@ -66,6 +67,16 @@ _CANDIDATE_COLUMNS: tuple[Any, ...] = (
 )
 # Any constant works: every process takes the same one, so two harvests never assign stories at once.
 _ADVISORY_LOCK = 0x706F7274  # "port"
+
+
+# What an election reads of a member's item (`hub.pipeline.election.choose`).
+_ELECTION_COLUMNS = (
+    col(StoredItem.id),
+    col(StoredItem.source_id),
+    col(StoredItem.story_id),
+    col(StoredItem.published),
+    col(StoredItem.is_canonical),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +187,11 @@ def members_of(story_id: int, *, session: Session) -> list[Member]:
     return members_of_stories([story_id], session=session).get(story_id, [])
 
 
-def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[int, list[Member]]:
-    """`members_of` for several stories, in one query."""
+def members_of_stories(
+    story_ids: Collection[int], *, session: Session, light: bool = False
+) -> dict[int, list[Member]]:
+    """`members_of` for several stories, in one query. `light`: the items' texts are not loaded (an
+    election reads times and sources only; loading every member's body cost more than the election)."""
     query = (
         select(StoredItem, Source, StoryMember)
         .join(Source, col(Source.id) == col(StoredItem.source_id))
@@ -185,6 +199,8 @@ def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[
         .where(col(StoredItem.story_id).in_(sorted(story_ids)))
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
+    if light:
+        query = query.options(load_only(*_ELECTION_COLUMNS))
     found: dict[int, list[Member]] = defaultdict(list)
     for item, source, member in session.execute(query).all():
         found[item.story_id or 0].append(Member(item, source, member))

@@ -1,4 +1,5 @@
-"""The SQL-backed dedupe index behaves as `dedupe.index.MemoryIndex` does, bounded by the article window."""
+"""The SQL-backed dedupe index behaves as `dedupe.index.MemoryIndex` does, articles bounded by the window;
+every process's window in memory follows what the database holds."""
 
 from __future__ import annotations
 
@@ -30,11 +31,18 @@ def test_candidates_share_a_band_number_and_hash_like_the_memory_index(session: 
 
 
 @pytest.mark.parametrize(("days", "found"), [(-31, set()), (-29, {1}), (29, {1}), (31, set())])
-def test_only_items_inside_the_window_are_candidates(session: Session, days: int, found: set[int]) -> None:
+def test_only_articles_inside_the_window_are_candidates(session: Session, days: int, found: set[int]) -> None:
     index = SqlIndex(session, window=WINDOW)
     index.add(1, A, NOW + timedelta(days=days))
     assert index.candidates(A, NOW) == found
-    assert index.candidates(A) == {1}  # documents and services: no window
+    assert index.candidates(A) == set()  # an article is never a candidate of a document
+
+
+def test_documents_and_services_are_candidates_whenever_published(session: Session) -> None:
+    index = SqlIndex(session, window=WINDOW)
+    index.add_entries([IndexEntry(1, A, NOW - timedelta(days=3650))])
+    assert index.candidates(A) == {1}
+    assert index.candidates(A, NOW) == set()  # nor a document of an article
 
 
 def test_adding_again_replaces_the_bands_and_remove_forgets_the_item(session: Session) -> None:
@@ -60,12 +68,12 @@ def test_exact_keys_are_found_by_kind_and_value(session: Session) -> None:
     assert len(key_digest(long_url)) == 32
 
 
-def test_an_item_without_bands_indexes_nothing_and_needs_no_time(session: Session) -> None:
+def test_an_item_without_bands_indexes_nothing_and_an_article_needs_its_time(session: Session) -> None:
     index = SqlIndex(session, window=WINDOW)
     index.add(1, ())
     assert index.candidates((), NOW) == set()
     with pytest.raises(ValueError, match="publication time"):
-        index.add(2, A)
+        index.add_entries([IndexEntry(2, A, None, windowed=True)])
 
 
 def test_a_sketch_comes_back_as_stored_and_leaves_with_the_bands(session: Session) -> None:

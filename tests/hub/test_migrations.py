@@ -17,6 +17,7 @@ from tests.conftest import BACKENDS, fresh_database
 EXPECTED_TABLES = {
     "alembic_version",
     "dedupe_band",
+    "dedupe_generation",
     "dedupe_key",
     "dedupe_sketch",
     "editor_decision",
@@ -30,7 +31,7 @@ EXPECTED_TABLES = {
     "story",
     "story_member",
 }
-HEAD = "0004"
+HEAD = "0005"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

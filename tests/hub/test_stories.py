@@ -13,9 +13,18 @@ from sqlmodel import Session, select
 
 from dedupe import DEFAULT_SETTINGS, DedupeSettings
 from hub.items import IdentityRule, Item
-from hub.models import EditorDecision, HarvestTrigger, Source, StoredItem, Story, StoryMember
+from hub.models import (
+    DedupeSketch,
+    EditorDecision,
+    HarvestTrigger,
+    Source,
+    StoredItem,
+    Story,
+    StoryMember,
+)
 from hub.pipeline.fingerprints import FingerprintCache
 from hub.pipeline.overrides import explain_item, merge_stories, split_item
+from hub.pipeline.reindex import reindex_stories
 from hub.pipeline.stories import StoryCounts, assign_stories
 from hub.settings import Settings
 from hub.storage.harvests import open_harvest
@@ -138,6 +147,22 @@ def test_copy_from_another_portal_joins_the_story_of_the_original(session: Sessi
     )
     assert grouping.score >= 0.6
     assert "containment" in grouping.reason
+
+
+def test_copies_find_their_original_after_the_index_is_rebuilt(session: Session, sources: None) -> None:
+    harvest(session, "mae-tin-tuc", article("mae-tin-tuc", "mua-lu", FLOOD_TITLE, FLOOD, 0))
+    first_copy = article("gialai-tin-tuc", "mua-lu-nam-trung-bo", *COPY, 5)
+    harvest(session, "gialai-tin-tuc", first_copy)  # this process now holds the window
+    assert reindex_stories(session) == 2
+    session.commit()
+    harvest(session, "khanhhoa-tin-tuc", article("khanhhoa-tin-tuc", "bo-nnmt-mua-lu", *COPY, 9))
+    stories = {
+        item_of(session, s, "mua-lu").story_id for s in ("mae-tin-tuc", "gialai-tin-tuc", "khanhhoa-tin-tuc")
+    }
+    sketches = session.exec(select(DedupeSketch)).all()
+    assert len(stories) == 1
+    assert len(sketches) == 3
+    assert all(len(sketch.bands or b"") == 8 * DEFAULT_SETTINGS.bands for sketch in sketches)
 
 
 def test_earlier_original_found_later_becomes_canonical_and_keeps_the_story_id(

@@ -4,7 +4,9 @@ The fingerprint scheme changed (shingles, signature and band keys are computed a
 mixes in its band's number), so the band table is made anew and every row recomputed; items stored before
 0002, which had no index rows, are indexed too. Both lookup indexes lead with the key, so a whole batch is
 one IN query; band rows keep the publication time as epoch seconds. Each item's MinHash signature is kept
-(`dedupe_sketch`) to screen band candidates before their text is read.
+(`dedupe_sketch`) to screen band candidates before their text is read. The rows themselves are computed
+by 0005, which changed their layout again (it calls `reindex_stories`, whose code writes the layout of
+the latest revision, so an earlier revision cannot call it).
 
 Revision ID: 0003
 Revises: 0002
@@ -16,9 +18,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlmodel import Session
-
-from hub.pipeline.reindex import reindex_stories
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -44,9 +43,6 @@ def upgrade() -> None:
     sa.Column('shingle_count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('item_id')
     )
-    with Session(bind=op.get_bind()) as session:
-        reindex_stories(session)
-        session.flush()
 
 
 def downgrade() -> None:
