@@ -58,7 +58,9 @@ from tests.eval.transforms import ORDER, TRANSFORMS, Copy
 from tests.eval.vocab import PROVINCES, TEMPLATES
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
-PER_DAY = 30_000  # articles a day, nationwide: 1 M items span about a month, the whole window
+# Articles a day, nationwide. 30,000 (the default) is the densest case: 1 M articles span about a month,
+# so the window in memory holds the whole archive; `--per-day 5000` spreads 1 M over 200 days.
+PER_DAY = 30_000
 REPUBLISHED_SHARE = 0.2  # a fifth of articles copy one published in the last few thousand
 HARVEST_SIZE = 50  # items per harvest: one feed page
 MEASURED_SOURCES = 20
@@ -401,7 +403,8 @@ def load_window(engine: Engine, newest: datetime) -> None:
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu_began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"  window load: {len(held):,} articles, {held.pairs:,} band pairs in {wall:.1f} s"
+        f"  window load: {len(held):,} articles, {held.pairs:,} band pairs ({held.nbytes / 2**20:,.0f} MiB)"
+        f" in {wall:.1f} s"
         f" ({cpu:.1f} s CPU) | peak RSS {peak:,.0f} MB",
         flush=True,
     )
@@ -430,13 +433,16 @@ def _report(phase: str, m: Measured) -> None:
 
 
 def main() -> None:
+    global PER_DAY  # read by the fill's pool workers, which fork after it is set
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000", help="archive sizes to measure at")
     parser.add_argument("--measure", type=int, default=2000, help="articles through the story stage per size")
     parser.add_argument(
         "--database-url", default=None, help="an empty database; default: a temporary SQLite file"
     )
+    parser.add_argument("--per-day", type=int, default=PER_DAY, help="articles published a day")
     args = parser.parse_args()
+    PER_DAY = args.per_day
     sizes = sorted(int(size) for size in args.sizes.split(","))
     clock = LookupClock()
     with tempfile.TemporaryDirectory() as folder:

@@ -86,6 +86,12 @@ class BandMap:
         return int(np.count_nonzero(self._live[: self._used]))
 
     @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays (runs, their directories, slots, item ids)."""
+        runs = sum(run.keys.nbytes + run.slots.nbytes + run.starts.nbytes for run in self._runs)
+        return runs + self._item.nbytes + self._epoch.nbytes + self._live.nbytes + self._slot_of.nbytes
+
+    @property
     def pairs(self) -> int:
         """(band, item) pairs held, dead ones included until their run is merged or pruned."""
         return sum(len(run.keys) for run in self._runs)

@@ -171,7 +171,9 @@ def _read(connection: Connection, condition: Any, *, windowed_only: bool = True)
     query = select(*columns).where(condition)
     if windowed_only:
         query = query.where(_SKETCH.c.bands.is_not(None))
-    yield from connection.execute(query.order_by(_SKETCH.c.seq)).yield_per(_CHUNK_ROWS).partitions()
+    # yield_per streams (a server-side cursor on PostgreSQL) instead of fetching every row first.
+    ordered = query.order_by(_SKETCH.c.seq).execution_options(yield_per=_CHUNK_ROWS)
+    yield from connection.execute(ordered).partitions()
 
 
 def _add_rows(bands: BandMap, rows: Sequence[Any]) -> int:
