@@ -4,9 +4,9 @@ Why not a band table: a band index in the database takes 32 rows per article at 
 B-tree, so a harvest of 50 articles dirtied some 1,800 pages, and on SQLite writing them cost more than
 the whole stage did at a million articles. Articles are candidates of each other only inside the window,
 so the buckets a lookup needs are those of the window's articles: each process keeps them in a
-`dedupe.bandmap.BandMap` (12 bytes per band, two windows of articles), loaded once from `dedupe_sketch`
-and brought up to date before every lookup by reading the rows added since (`seq` only grows). The
-database stays the record: a new process, or one that finds the index rebuilt, loads it again.
+`dedupe.bandmap.BandMap` (about 450 bytes an article, two windows of articles), loaded once from
+`dedupe_sketch` and brought up to date before every lookup by reading the rows added since (`seq` only
+grows). The database stays the record: a new process, or one that finds the index rebuilt, loads it again.
 
 What the memory holds: every article published since `floor`, two windows before the newest one (or
 now, if that is earlier). A probe whose window reaches before `floor` (an old article harvested late) is
@@ -52,7 +52,7 @@ class WindowBands:
         self.floor: int | None = None  # articles published before this are not held (None: all are)
         self._token: str | None = None
         self._last: tuple[int, int] | None = None  # (seq, item id) of the last row read
-        self._newest = -(2**62)  # publication of the newest article held, seconds since 1970
+        self._newest: int | None = None  # publication of the newest article read, seconds since 1970
         self._lock = threading.Lock()
 
     def candidates(
@@ -86,7 +86,7 @@ class WindowBands:
 
     def _load(self, connection: Connection, token: str, *, now: int, reach: int) -> None:
         """Everything published since two windows before the newest article (or now)."""
-        self.bands, self._token, self._last, self._newest = BandMap(), token, None, -(2**62)
+        self.bands, self._token, self._last, self._newest = BandMap(), token, None, None
         newest = connection.execute(select(func.max(_SKETCH.c.published_epoch))).scalar()
         self.floor = None if newest is None else min(int(newest), now) - _WINDOWS_HELD * reach
         last = connection.execute(select(func.max(_SKETCH.c.seq))).scalar()
@@ -96,7 +96,7 @@ class WindowBands:
         if self.floor is not None:
             condition &= _SKETCH.c.published_epoch >= self.floor
         for rows in _read(connection, condition):
-            self._newest = max(self._newest, _add_rows(self.bands, rows))
+            self._note_newest(_add_rows(self.bands, rows))
         item = connection.execute(select(_SKETCH.c.item_id).where(_SKETCH.c.seq == last)).scalar()
         self._last = (int(last), int(item)) if item is not None else None
 
@@ -105,21 +105,25 @@ class WindowBands:
         of known items (which replace their earlier bands, or remove them when the item is no longer an
         article)."""
         after = self._last[0] if self._last else 0
-        floor = self.floor if self.floor is not None else -(2**62)
+        floor = self.floor if self.floor is not None else np.iinfo(np.int64).min
         for rows in _read(connection, _SKETCH.c.seq > after, windowed_only=False):
             self._last = (int(rows[-1].seq), int(rows[-1].item_id))
             self.bands.discard([row.item_id for row in rows])
             held = [row for row in rows if row.bands is not None and row.published_epoch >= floor]
-            self._newest = max(self._newest, _add_rows(self.bands, held))
+            self._note_newest(_add_rows(self.bands, held))
 
     def _advance(self, *, now: int, reach: int) -> None:
         """Move the floor forward a window at a time as newer articles arrive, forgetting older ones."""
-        if self._newest < -(2**61):
+        if self._newest is None:
             return
         floor = min(self._newest, now) - _WINDOWS_HELD * reach
         if self.floor is None or floor >= self.floor + reach:
             self.floor = floor
             self.bands.evict_before(floor)
+
+    def _note_newest(self, newest: int | None) -> None:
+        if newest is not None and (self._newest is None or newest > self._newest):
+            self._newest = newest
 
     def _last_row_unchanged(self, connection: Connection) -> bool:
         if self._last is None:
@@ -176,19 +180,20 @@ def _read(connection: Connection, condition: Any, *, windowed_only: bool = True)
     yield from connection.execute(ordered).partitions()
 
 
-def _add_rows(bands: BandMap, rows: Sequence[Any]) -> int:
+def _add_rows(bands: BandMap, rows: Sequence[Any]) -> int | None:
     """Bucket the rows' bands (grouped by band count: settings may differ between rows); returns the
-    newest publication among them."""
+    newest publication among them (None: no rows)."""
     by_width: dict[int, list[Any]] = {}
     for row in rows:
         by_width.setdefault(len(row.bands), []).append(row)
-    newest = -(2**62)
+    newest: int | None = None
     for group in by_width.values():
         ids = np.fromiter((row.item_id for row in group), dtype=np.int64, count=len(group))
         epochs = np.fromiter((row.published_epoch for row in group), dtype=np.int64, count=len(group))
         keys = np.frombuffer(b"".join(row.bands for row in group), dtype="<i8").reshape(len(group), -1)
         bands.add(ids, epochs, keys)
-        newest = max(newest, int(epochs.max()))
+        top = int(epochs.max())
+        newest = top if newest is None else max(newest, top)
     return newest
 
 

@@ -70,7 +70,7 @@ _ADVISORY_LOCK = 0x706F7274  # "port"
 
 
 # What an election reads of a member's item (`hub.pipeline.election.choose`).
-_ELECTION_COLUMNS = (
+_ELECTION_COLUMNS: tuple[Any, ...] = (
     col(StoredItem.id),
     col(StoredItem.source_id),
     col(StoredItem.story_id),
