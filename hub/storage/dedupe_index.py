@@ -2,10 +2,10 @@
 
 Two kinds of items: articles are candidates of each other only inside the window; documents and services
 whenever they were published. An article's bands ride in its appended `dedupe_sketch` row and are looked
-up in the window this process holds in memory (`hub.storage.dedupe_window`), so neither the writes nor the
-lookups of a harvest grow with the archive. Other items' bands are rows of `dedupe_band`, found by one
-indexed `band_hash IN (...)` query for a whole batch. Exact keys (url, guid, content, document,
-service) are found the same way, by digest, whenever they were stored.
+up in the window this process holds in memory (`hub.storage.dedupe_window`): a harvest's band writes are
+appends, and its band lookups do not grow with the archive. Other items' bands are rows of `dedupe_band`,
+found by one indexed `band_hash IN (...)` query for a whole batch. Exact keys (url, guid, content,
+document, service) are found the same way, by digest, whenever they were stored.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class SqlIndex:
                     wanted[band].append(name)
         values = sorted({value for _, value in wanted})
         lookup = dedupe_sql.band_lookup(self._postgresql)
-        for band_no, value, item_id, _ in self._lookup(lookup, values):
+        for band_no, value, item_id in self._lookup(lookup, values):
             for name in wanted.get((band_no, value), ()):
                 found[name].add(item_id)
         return found
@@ -208,9 +208,9 @@ def index_rows(entries: Iterable[IndexEntry]) -> dict[type, list[tuple[object, .
     for entry in entries:
         item_id, epoch = entry.item_id, _epoch(entry.published) if entry.published else 0
         rows[DedupeKey] += ((kind, key_digest(key), item_id) for kind, key in entry.keys)
-        signed = entry.signature is not None and len(entry.signature) > 0
-        # values are 32-bit: half the bytes
-        packed = entry.signature.astype("<u4").tobytes() if signed else b""  # type: ignore[union-attr]
+        signature = entry.signature if entry.signature is not None and len(entry.signature) else None
+        # Signature values are 32-bit: half the bytes. b"": none (an article indexed by its bands alone).
+        packed = signature.astype("<u4").tobytes() if signature is not None else b""
         if entry.windowed and entry.bands:
             if entry.published is None:
                 msg = "an article's bands need its publication time: the window is measured from it"
@@ -219,7 +219,7 @@ def index_rows(entries: Iterable[IndexEntry]) -> dict[type, list[tuple[object, .
             rows[DedupeSketch].append((item_id, epoch, bands, packed, entry.shingle_count))
             continue
         rows[DedupeBand] += ((no, int(value), item_id, epoch) for no, value in enumerate(entry.bands))
-        if signed:
+        if signature is not None:
             rows[DedupeSketch].append((item_id, None, None, packed, entry.shingle_count))
     return rows
 

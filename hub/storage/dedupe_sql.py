@@ -74,7 +74,7 @@ def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object
 @lru_cache(maxsize=2)
 def band_lookup(postgresql: bool) -> Select[Any]:
     table = _table(DedupeBand)
-    columns = (table.c.band_no, table.c.band_hash, table.c.item_id, table.c.published_epoch)
+    columns = (table.c.band_no, table.c.band_hash, table.c.item_id)
     return select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
 
 
