@@ -101,7 +101,12 @@ def find_credit(body: str | Sequence[str]) -> Credit | None:
 
 def strip_credit(body: str | Sequence[str]) -> tuple[list[str], Credit | None]:
     """(paragraphs without the credit, the credit) — the body is returned unchanged when none."""
-    paragraphs = _paragraphs(body)
+    return take_credit(_paragraphs(body))
+
+
+def take_credit(paragraphs: list[str]) -> tuple[list[str], Credit | None]:
+    """`strip_credit` of paragraphs already clean: NFC, non-empty, spaces folded (as `match_text`
+    leaves them), which are not cleaned again."""
     credit = _find(paragraphs)
     if credit is None:
         return paragraphs, None

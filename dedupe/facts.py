@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,6 +36,10 @@ _DMY_PARTS = re.compile(r"\d+")
 # Two or more capitalised words in a row make a name ("Đỗ Đức Duy", "Khánh Hòa"); one alone is usually
 # the first word of a sentence.
 _MIN_NAME_WORDS = 2
+# Paragraphs whose facts are kept per process. Facts are read only for pairs that already look alike:
+# a copy and its original, or two items of one template, which share most paragraphs word for word, so
+# the second item of a pair mostly finds its paragraphs here. About 1 kB each.
+_PARAGRAPHS_CACHED = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,66 +65,84 @@ def extract_facts(text: str, context: int) -> Facts:
     """Facts of `text` with `context` words of slot context on each side."""
     slots: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
     # Context stops at paragraph ends: a caption or credit inserted between two paragraphs must not
-    # become the neighbour of a fact it has nothing to do with.
+    # become the neighbour of a fact it has nothing to do with. So a paragraph's facts depend on it
+    # alone, and a copy's paragraphs are mostly its original's, word for word.
     for paragraph in text.splitlines():
-        stream = list(_stream(paragraph))
-        for i, (kind, value) in enumerate(stream):
-            if kind == "word":
-                continue
-            sides = (("L", stream[max(0, i - context) : i]), ("R", stream[i + 1 : i + 1 + context]))
-            for side, words in sides:
-                # A fact with less context than asked (paragraph edge) names no slot: "" would be shared
-                # by every paragraph's last fact.
-                if len(words) == context:
-                    slots[(kind, side, " ".join(_context_word(k, v) for k, v in words))].add(value)
+        for slot, value in _paragraph_facts(paragraph, context):
+            slots[slot].add(value)
     return Facts({slot: frozenset(values) for slot, values in slots.items()})
 
 
-def _stream(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, value) tokens: facts with normalised values, other words folded; stops break names."""
+@lru_cache(maxsize=_PARAGRAPHS_CACHED)
+def _paragraph_facts(paragraph: str, context: int) -> tuple[tuple[tuple[str, str, str], str], ...]:
+    """(slot, value) pairs of one paragraph."""
+    kinds, values = _stream(paragraph)
+    # Beside a fact, other facts stand as their kind: "ngày 12/5 và 13/5" keeps one slot for 13/5 even
+    # in the item that says "14/6 và 15/6".
+    shown = [value if kind == "word" else f"<{kind}>" for kind, value in zip(kinds, values, strict=True)]
+    found = []
+    for i, kind in enumerate(kinds):
+        if kind == "word":
+            continue
+        # A fact with less context than asked (paragraph edge) names no slot: "" would be shared by
+        # every paragraph's last fact.
+        if i >= context:
+            found.append(((kind, "L", " ".join(shown[i - context : i])), values[i]))
+        if i + context < len(kinds):
+            found.append(((kind, "R", " ".join(shown[i + 1 : i + 1 + context])), values[i]))
+    return tuple(found)
+
+
+def _stream(text: str) -> tuple[list[str], list[str]]:
+    """Kinds and values of the text's tokens: facts with normalised values, other words folded; stops
+    break names. Two lists built in one pass: this runs on every paragraph of every pair compared."""
+    kinds: list[str] = []
+    values: list[str] = []
     name: list[str] = []
-    for found in _SCANNER.finditer(text):
-        group, raw = found.lastgroup, found.group()
-        if group == "word" and raw[0].isupper():
-            name.append(raw)
+    # findall gives each token as a tuple of the scanner's groups, the one that matched non-empty: no
+    # match object and no method call per token.
+    for docno, dmy, date, number, word, _stop in _SCANNER.findall(text):
+        if word:
+            if word[0].isupper():
+                name.append(word)
+                continue
+            if name:
+                _flush_name(name, kinds, values)
+            kinds.append("word")
+            values.append(_fold_word(word))
             continue
         if name:
-            yield from _flush_name(name)
-        if group == "word":
-            yield "word", _fold_word(raw)
-        elif group != "stop":
-            yield _fact(group or "", raw)
-    yield from _flush_name(name)
+            _flush_name(name, kinds, values)
+        if docno:
+            kinds.append(DOCUMENT_NUMBER)
+            values.append(re.sub(r"\s+", "", docno).upper().replace("Đ", "D"))
+        elif number:
+            kinds.append(NUMBER)
+            # Dot groups thousands and comma marks decimals in Vietnamese: "1.500" is 1500, "38,5" is 38.5.
+            values.append(number.replace(".", "").replace(" ", ""))
+        elif dmy or date:
+            day, month = _DMY_PARTS.findall(dmy or date)[:2]
+            kinds.append(DATE)
+            # The year is left out: a copy that writes "12/5/2026" for "12/5" names the same day.
+            values.append(f"{int(day)}/{int(month)}")
+    if name:
+        _flush_name(name, kinds, values)
+    return kinds, values
 
 
-def _flush_name(name: list[str]) -> Iterator[tuple[str, str]]:
+def _flush_name(name: list[str], kinds: list[str], values: list[str]) -> None:
     if len(name) >= _MIN_NAME_WORDS:
-        yield NAME, " ".join(_fold_word(word) for word in name)
+        kinds.append(NAME)
+        values.append(" ".join(_fold_word(word) for word in name))
     else:
-        yield from (("word", _fold_word(word)) for word in name)
+        kinds.extend("word" for _ in name)
+        values.extend(_fold_word(word) for word in name)
     name.clear()
 
 
 @lru_cache(maxsize=1 << 16)
 def _fold_word(word: str) -> str:
     return " ".join(fold_tokens(word))
-
-
-def _fact(group: str, raw: str) -> tuple[str, str]:
-    if group == "docno":
-        return DOCUMENT_NUMBER, re.sub(r"\s+", "", raw).upper().replace("Đ", "D")
-    if group == "number":
-        # Dot groups thousands and comma marks decimals in Vietnamese: "1.500" is 1500, "38,5" is 38.5.
-        return NUMBER, raw.replace(".", "").replace(" ", "")
-    parts = [int(p) for p in _DMY_PARTS.findall(raw)]
-    # The year is left out: a copy that writes "12/5/2026" for "12/5" names the same day.
-    return DATE, f"{parts[0]}/{parts[1]}"
-
-
-def _context_word(kind: str, value: str) -> str:
-    # Facts beside a fact stand as their kind, so "ngày 12/5 và 13/5" keeps one slot for 13/5 even in
-    # the item that says "14/6 và 15/6".
-    return value if kind == "word" else f"<{kind}>"
 
 
 def _show(values: frozenset[str]) -> str:

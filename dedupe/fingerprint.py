@@ -12,6 +12,7 @@ import hashlib
 import zlib
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
+from itertools import chain, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,7 @@ _MUR1 = np.uint64(0xFF51AFD7ED558CCD)
 _MUR2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SHIFT_MIX = np.uint64(33)
 _HIGH_HALF = np.uint64(32)
+_LOW_HALF = np.uint64(0xFFFFFFFF)
 # Densification gives up after this many probes; with at least one shingle a probe hits a filled
 # slot with probability >= 1/num_perm, so 64 * num_perm probes all missing is beyond practical odds.
 _MAX_PROBE_ROUNDS = 64
@@ -39,20 +41,38 @@ def shingle_hashes(tokens: Sequence[str], size: int) -> frozenset[int]:
 
 
 def shingle_array(tokens: Sequence[str], size: int) -> U64:
-    """The distinct shingle hashes of `tokens`, sorted, as 32-bit values in a uint64 array.
+    """The distinct shingle hashes of `tokens`, sorted, as 32-bit values in a uint64 array."""
+    return shingle_arrays([tokens], size)[0]
+
+
+def shingle_arrays(token_lists: Sequence[Sequence[str]], size: int) -> list[U64]:
+    """`shingle_array` of each token list, computed for all of them at once.
 
     Each token is hashed once (CRC-32, cached per process); a shingle's hash mixes its tokens' hashes
-    by position, so n-grams cost array arithmetic instead of one byte string and hash call each.
+    by position, so n-grams cost array arithmetic instead of one byte string and hash call each. A
+    harvest's items go through each array step together: per item, the steps' fixed costs outweighed
+    their work.
     """
-    if not tokens:
-        return np.empty(0, dtype=np.uint64)
-    hashes = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=len(tokens))
-    width = min(size, len(tokens))
-    count = len(tokens) - width + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(width):
-        combined = (combined ^ hashes[offset : offset + count]) * _GOLDEN
-    return np.unique(_fmix64(combined) >> _HIGH_HALF)
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    hashes = np.fromiter(
+        map(_token_hash, chain.from_iterable(token_lists)), dtype=np.uint64, count=int(lengths.sum())
+    )
+    widths = np.minimum(lengths, size)  # fewer tokens than `size`: one shingle of them all
+    counts = np.where(lengths > 0, lengths - widths + 1, 0)
+    owner = np.repeat(np.arange(len(token_lists), dtype=np.uint64), counts)
+    starts = np.repeat(np.cumsum(lengths) - lengths, counts)
+    starts += np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = np.repeat(widths, counts)
+    combined = np.zeros(len(owner), dtype=np.uint64)
+    for offset in range(size):
+        taken = offset < width
+        mixed = (combined ^ hashes[np.where(taken, starts + offset, 0)]) * _GOLDEN
+        combined = np.where(taken, mixed, combined)
+    # The owner in the high half, the hash in the low: one sort makes every item's set distinct and sorted.
+    keyed = _distinct((owner << _HIGH_HALF) | (_fmix64(combined) >> _HIGH_HALF))
+    bounds = np.searchsorted(keyed >> _HIGH_HALF, np.arange(len(token_lists) + 1, dtype=np.uint64))
+    values = keyed & _LOW_HALF
+    return [values[begin:end] for begin, end in pairwise(bounds.tolist())]
 
 
 def signature(hashes: Collection[int] | U64, num_perm: int) -> tuple[int, ...]:
@@ -67,14 +87,25 @@ def signature_array(hashes: U64, num_perm: int) -> U64:
     borrow a filled slot's value chosen by a fixed probe sequence ("optimal densification",
     Shrivastava 2017), which keeps the collision probability equal to the Jaccard.
     """
-    if not len(hashes):
-        return np.empty(0, dtype=np.uint64)
-    slots = np.full(num_perm, _EMPTY_SLOT, dtype=np.uint64)
-    np.minimum.at(slots, (hashes * np.uint64(num_perm)) >> _HIGH_HALF, hashes)
-    empty = np.flatnonzero(slots == _EMPTY_SLOT)
-    if len(empty):
-        slots[empty] = _borrowed(slots, empty)
-    return slots
+    return signature_arrays([hashes], num_perm)[0]
+
+
+def signature_arrays(shingle_sets: Sequence[U64], num_perm: int) -> list[U64]:
+    """`signature_array` of each shingle array, computed for all of them at once; an empty array has
+    an empty signature."""
+    sizes = np.fromiter(map(len, shingle_sets), dtype=np.int64, count=len(shingle_sets))
+    if not sizes.any():
+        return [np.empty(0, dtype=np.uint64) for _ in shingle_sets]
+    hashes = np.concatenate(shingle_sets).astype(np.uint64, copy=False)
+    rows = np.repeat(np.arange(len(shingle_sets), dtype=np.uint64), sizes)
+    slots = np.full(len(shingle_sets) * num_perm, _EMPTY_SLOT, dtype=np.uint64)
+    np.minimum.at(slots, rows * np.uint64(num_perm) + ((hashes * np.uint64(num_perm)) >> _HIGH_HALF), hashes)
+    matrix = slots.reshape(len(shingle_sets), num_perm)
+    filled = sizes > 0
+    empty_rows, empty_slots = np.nonzero((matrix == _EMPTY_SLOT) & filled[:, None])
+    if len(empty_rows):
+        matrix[empty_rows, empty_slots] = _borrowed(matrix, empty_rows, empty_slots)
+    return [matrix[i] if filled[i] else np.empty(0, dtype=np.uint64) for i in range(len(shingle_sets))]
 
 
 def band_keys(sig: Sequence[int] | U64, bands: int, rows: int) -> tuple[int, ...]:
@@ -86,14 +117,27 @@ def band_keys(sig: Sequence[int] | U64, bands: int, rows: int) -> tuple[int, ...
     values = _as_array(sig)
     if not len(values):
         return ()
-    if len(values) != bands * rows:
-        msg = f"signature has {len(values)} slots, bands * rows is {bands * rows}"
+    return band_keys_of([values], bands, rows)[0]
+
+
+def band_keys_of(signatures: Sequence[U64], bands: int, rows: int) -> list[tuple[int, ...]]:
+    """`band_keys` of each signature, computed for all of them at once; () for an empty signature."""
+    wrong = [len(sig) for sig in signatures if len(sig) and len(sig) != bands * rows]
+    if wrong:
+        msg = f"signature has {wrong[0]} slots, bands * rows is {bands * rows}"
         raise ValueError(msg)
-    matrix = values.reshape(bands, rows)
-    combined = np.arange(1, bands + 1, dtype=np.uint64) * _MUR1
+    filled = [i for i, sig in enumerate(signatures) if len(sig)]
+    found: list[tuple[int, ...]] = [()] * len(signatures)
+    if not filled:
+        return found
+    matrix = np.stack([signatures[i] for i in filled]).astype(np.uint64, copy=False)
+    matrix = matrix.reshape(len(filled), bands, rows)
+    combined = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _MUR1, (len(filled), bands))
     for row in range(rows):
-        combined = (combined ^ matrix[:, row]) * _GOLDEN
-    return tuple(_fmix64(combined).view(np.int64).tolist())
+        combined = (combined ^ matrix[:, :, row]) * _GOLDEN
+    for i, keys in zip(filled, _fmix64(combined).view(np.int64).tolist(), strict=True):
+        found[i] = tuple(keys)
+    return found
 
 
 def similarity(a: U64, b: U64) -> tuple[float, float]:
@@ -170,20 +214,28 @@ def _fmix64(values: U64) -> U64:
     return values ^ (values >> _SHIFT_MIX)
 
 
+def _distinct(values: U64) -> U64:
+    """The distinct values, sorted: `np.unique` without its hash table, which costs ten times a sort
+    on arrays of this size."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
 def _as_array(values: Collection[int] | U64) -> U64:
     if isinstance(values, np.ndarray):
         return values.astype(np.uint64, copy=False)
     return np.fromiter(values, dtype=np.uint64, count=len(values))
 
 
-def _borrowed(slots: U64, empty: npt.NDArray[np.intp]) -> U64:
-    """The value each empty slot takes: that of the first filled slot along its probe sequence."""
-    table = _probe_table(len(slots))[empty]
-    hits = slots[table] != _EMPTY_SLOT
-    first = hits.argmax(axis=1)
-    found: U64 = slots[table[np.arange(len(empty)), first]]
-    for row in np.flatnonzero(~hits.any(axis=1)).tolist():  # nothing filled among the first probes
-        found[row] = _borrow_slowly(slots, int(empty[row]))
+def _borrowed(matrix: U64, rows: npt.NDArray[np.intp], empty: npt.NDArray[np.intp]) -> U64:
+    """The value each empty slot (row, slot) takes: that of the first filled slot of its row along the
+    slot's probe sequence."""
+    table = _probe_table(matrix.shape[1])[empty]
+    candidates = matrix[rows[:, None], table]
+    hits = candidates != _EMPTY_SLOT
+    found: U64 = candidates[np.arange(len(empty)), hits.argmax(axis=1)]
+    for i in np.flatnonzero(~hits.any(axis=1)).tolist():  # nothing filled among the first probes
+        found[i] = _borrow_slowly(matrix[rows[i]], int(empty[i]))
     return found
 
 

@@ -41,19 +41,17 @@ class MemoryIndex(Generic[ItemIdT]):
         return item_id in self._keys
 
     def add(self, item_id: ItemIdT, bands: Sequence[int]) -> None:
-        self.remove(item_id)
+        if item_id in self._keys:
+            self.remove(item_id)
         keys = tuple(enumerate(bands))
         self._keys[item_id] = keys
+        buckets = self._buckets
         for key in keys:
-            self._buckets[key].add(item_id)
+            buckets[key].add(item_id)
 
     def candidates(self, bands: Sequence[int]) -> set[ItemIdT]:
-        found: set[ItemIdT] = set()
-        for key in enumerate(bands):
-            bucket = self._buckets.get(key)
-            if bucket:
-                found |= bucket
-        return found
+        buckets = self._buckets
+        return set().union(*[buckets[key] for key in enumerate(bands) if key in buckets])
 
     def remove(self, item_id: ItemIdT) -> None:
         for key in self._keys.pop(item_id, ()):

@@ -86,6 +86,19 @@ class Match:
         return self.kind is not MatchKind.NONE
 
 
+@dataclass(frozen=True, slots=True)
+class ItemText:
+    """What a fingerprint is made of: an item's text, identifiers and time."""
+
+    title: str
+    body: str | Sequence[str]
+    url: str | None = None
+    guid: str | None = None
+    source_id: str | None = None
+    published: datetime | None = None
+    keys: Mapping[str, str] = field(default_factory=dict)  # domain keys (document, service) by rung
+
+
 def fingerprint_item(
     *,
     title: str,
@@ -97,26 +110,40 @@ def fingerprint_item(
     keys: Mapping[str, str] | None = None,
     settings: DedupeSettings = DEFAULT_SETTINGS,
 ) -> Fingerprint:
+    """The fingerprint of one item (see `fingerprint_items`)."""
+    item = ItemText(title, body, url, guid, source_id, published, keys or {})
+    return fingerprint_items([item], settings)[0]
+
+
+def fingerprint_items(
+    items: Sequence[ItemText], settings: DedupeSettings = DEFAULT_SETTINGS
+) -> list[Fingerprint]:
     """Steps: 1. matching text (furniture, credit, title affixes out); 2. folded tokens; 3. shingles,
-    signature, band keys; 4. facts; 5. exact keys of the ladder."""
-    text = match_text(title, body)
-    title_tokens, body_tokens = fold_tokens(text.title), fold_tokens(text.body)
-    tokens = title_tokens + body_tokens
-    shingles = fp_.shingle_array(tokens, settings.shingle_size)
-    signature = fp_.signature_array(shingles, settings.num_perm)
-    return Fingerprint(
-        keys=_ladder_keys(url, guid, source_id, body_tokens, keys or {}, settings),
-        title_key=" ".join(title_tokens),
-        token_count=len(tokens),
-        shingles=shingles,
-        signature=signature,
-        bands=fp_.band_keys(signature, settings.bands, settings.rows),
-        text=text.full,
-        fact_context=settings.fact_context,
-        published=published,
-        credit=text.credit,
-        source_id=source_id,
-    )
+    signatures, band keys, for all the items at once; 4. exact keys of the ladder. Facts are
+    extracted later, for the pairs that need them."""
+    texts = [match_text(item.title, item.body) for item in items]
+    titles = [fold_tokens(text.title) for text in texts]
+    bodies = [fold_tokens(text.body) for text in texts]
+    tokens = [title + body for title, body in zip(titles, bodies, strict=True)]
+    shingles = fp_.shingle_arrays(tokens, settings.shingle_size)
+    signatures = fp_.signature_arrays(shingles, settings.num_perm)
+    bands = fp_.band_keys_of(signatures, settings.bands, settings.rows)
+    return [
+        Fingerprint(
+            keys=_ladder_keys(item.url, item.guid, item.source_id, bodies[i], item.keys, settings),
+            title_key=" ".join(titles[i]),
+            token_count=len(tokens[i]),
+            shingles=shingles[i],
+            signature=signatures[i],
+            bands=bands[i],
+            text=texts[i].full,
+            fact_context=settings.fact_context,
+            published=item.published,
+            credit=texts[i].credit,
+            source_id=item.source_id,
+        )
+        for i, item in enumerate(items)
+    ]
 
 
 def exact_keys(fingerprint: Fingerprint) -> tuple[tuple[str, str], ...]:
@@ -161,6 +188,8 @@ def plausible_among(
 ) -> list[bool]:
     """`plausible` of one item against each of `others` ((signature, shingle count) pairs), in one array
     comparison: a busy window gives an item dozens of band candidates, most of them by chance."""
+    if not others:
+        return []
     similar, contained = fp_.estimate_many(
         signature, size, [sig for sig, _ in others], [count for _, count in others]
     )

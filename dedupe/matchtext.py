@@ -12,9 +12,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from dedupe.affixes import strip_title_affixes
-from dedupe.credit import Credit, strip_credit
+from dedupe.credit import Credit, take_credit
 from dedupe.furniture import is_furniture_line, is_section_heading
 from dedupe.text import match_key
 
@@ -25,6 +26,9 @@ _INVISIBLE = str.maketrans(dict.fromkeys(_INVISIBLE_CHARS, ""))
 # str.translate walks every character in Python-level mapping calls; a C regex scan first skips the
 # (usual) lines that hold none of them.
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Whitespace that folding a line's spaces (`" ".join(line.split())`) would change: anything but single
+# spaces between words and the line breaks between lines.
+_UNTIDY_SPACE = re.compile(r"[^\S \n]|  |^ | $", re.MULTILINE)
 # Photo captions and bylines are furniture of one portal, not of the story.
 # A photo credit closing a caption ("Quang cảnh hội nghị. Ảnh: Minh Anh") names the photographer of one
 # portal; two copies with their own photographers must not look like two events.
@@ -67,7 +71,7 @@ def match_text(title: str, body: str | Sequence[str]) -> MatchText:
     furniture and photo-credit lines, and any "Tin liên quan" block with the links after it; 3. take
     the credit line out; 4. strip carrier affixes from the title."""
     lines = body.splitlines() if isinstance(body, str) else [p for part in body for p in part.splitlines()]
-    paragraphs, credit = strip_credit(_without_furniture([_clean(line) for line in lines]))
+    paragraphs, credit = take_credit(_without_furniture(_clean_lines(lines)))
     return MatchText(strip_title_affixes(_clean(title)), tuple(paragraphs), credit)
 
 
@@ -77,12 +81,27 @@ def fold_tokens(text: str) -> list[str]:
     Folding is per character, so chunk by chunk gives the same tokens; news reuses a few thousand
     syllables, so the cache turns most of the folding of an article into dictionary hits.
     """
-    return [token for chunk in text.split() for token in _fold_chunk(chunk)]
+    return list(chain.from_iterable(map(_fold_chunk, text.split())))
 
 
 @lru_cache(maxsize=1 << 16)
 def _fold_chunk(chunk: str) -> tuple[str, ...]:
     return tuple(_I_Y_SPELLINGS.get(token, token) for token in match_key(chunk).split())
+
+
+def _clean_lines(lines: list[str]) -> list[str]:
+    """`_clean` of each line; one scan of all the lines tells whether any needs more than its spaces
+    folded (stored bodies rarely do). NFC holds for the joined text exactly when it holds for each
+    line: a line break composes with nothing."""
+    joined = "\n".join(lines)
+    if (
+        "<" in joined
+        or "&" in joined
+        or _HAS_INVISIBLE.search(joined)
+        or not unicodedata.is_normalized("NFC", joined)
+    ):
+        return [_clean(line) for line in lines]
+    return [" ".join(line.split()) for line in lines] if _UNTIDY_SPACE.search(joined) else lines
 
 
 def _clean(text: str) -> str:
@@ -106,7 +125,7 @@ def _without_furniture(lines: list[str]) -> list[str]:
         # at most 60 + 3); without one the pattern cannot match, and most prose lines have none there.
         if ":" in line[-_PHOTO_CREDIT_TAIL:]:
             line = _PHOTO_CREDIT.sub("", line)
-        short = len(line.split()) <= _MAX_FURNITURE_WORDS
+        short = line.count(" ") < _MAX_FURNITURE_WORDS  # words are one space apart once cleaned
         if short and is_section_heading(line):
             break  # what follows is a list of other stories' titles
         if line and not (short and is_furniture_line(line)):

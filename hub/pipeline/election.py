@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from dedupe import Credit, find_credit, resolve_credit
-from hub.models import ElectedBy, Story
-from hub.storage.stories import Member, load_stories, members_of_stories, set_canonicals
+from hub.models import ElectedBy
+from hub.storage import stories as store
 
 __all__ = ["CreditAliases", "CreditResolver", "choose", "elect_stories"]
 
@@ -59,51 +60,60 @@ class CreditResolver:
 def elect_stories(
     story_ids: Collection[int], resolver: CreditResolver, *, session: Session, now: datetime
 ) -> set[int]:
-    """Re-elect the canonical original of each story (one read of all their members, one update of
-    the items' canonical flags); returns the stories whose canonical or rule changed."""
+    """Re-elect the canonical original of each story (one read of all their members, one of their
+    elections, one update of those that changed and one of the items' canonical flags); returns the
+    stories whose canonical or rule changed."""
     if not story_ids:
         return set()
-    members = members_of_stories(story_ids, session=session, light=True)
-    chosen = [
-        (story, *_winner(story, members.get(story_id, []), resolver))
-        for story_id, story in load_stories(story_ids, session=session).items()
-    ]
-    return set_canonicals(chosen, session=session, now=now)
+    contenders = store.contenders_of(story_ids, session=session)
+    current = store.elections_of(story_ids, session=session)
+    elected = {
+        story_id: _winner(story, contenders.get(story_id, []), resolver)
+        for story_id, story in current.items()
+    }
+    changed = {
+        story_id: choice
+        for story_id, choice in elected.items()
+        if (current[story_id].canonical_item_id, current[story_id].elected_by) != choice
+    }
+    store.set_elections(changed, session=session, now=now)
+    canonical = [item_id for item_id, _rule in elected.values() if item_id is not None]
+    store.set_canonical_flags(elected.keys(), canonical, session=session)
+    return set(changed)
 
 
-def _winner(story: Story, members: Sequence[Member], resolver: CreditResolver) -> tuple[int | None, str]:
+def _winner(story: Row[Any], members: Sequence[Row[Any]], resolver: CreditResolver) -> tuple[int | None, str]:
     """(canonical item id, rule): an editor's choice stands while its item stays in the story."""
-    if story.elected_by == ElectedBy.EDITOR and any(m.item.id == story.canonical_item_id for m in members):
+    if story.elected_by == ElectedBy.EDITOR and any(m.item_id == story.canonical_item_id for m in members):
         return story.canonical_item_id, ElectedBy.EDITOR
     if not members:
         return None, ElectedBy.EARLIEST
     member, rule = choose(members, resolver)
-    return member.item.id, rule
+    return member.item_id, rule
 
 
-def choose(members: Sequence[Member], resolver: CreditResolver) -> tuple[Member, ElectedBy]:
+def choose(members: Sequence[Row[Any]], resolver: CreditResolver) -> tuple[Row[Any], ElectedBy]:
     """The canonical member and the rung that chose it."""
     credited = _credited_agencies(members, resolver)
-    originals = [m for m in members if m.source.agency in credited]
+    originals = [m for m in members if m.agency in credited]
     if originals:
         return min(originals, key=_earliest), ElectedBy.CREDITED
     first = min(members, key=_earliest)
-    tied = [m for m in members if m.item.published == first.item.published]
-    if len({m.source.priority for m in tied}) > 1:
-        return max(tied, key=lambda m: (m.source.priority, -(m.item.id or 0))), ElectedBy.PRIORITY
+    tied = [m for m in members if m.published == first.published]
+    if len({m.priority for m in tied}) > 1:
+        return max(tied, key=lambda m: (m.priority, -m.item_id)), ElectedBy.PRIORITY
     return first, ElectedBy.EARLIEST
 
 
-def _credited_agencies(members: Sequence[Member], resolver: CreditResolver) -> set[str]:
+def _credited_agencies(members: Sequence[Row[Any]], resolver: CreditResolver) -> set[str]:
     """Agencies that other members credit (a portal crediting itself credits nobody)."""
     agencies = set()
     for m in members:
-        credited = m.member.credited_source_id
-        agency = resolver.agency.get(credited or "")
-        if agency and agency != m.source.agency:
+        agency = resolver.agency.get(m.credited_source_id or "")
+        if agency and agency != m.agency:
             agencies.add(agency)
     return agencies
 
 
-def _earliest(member: Member) -> tuple[datetime, int]:
-    return member.item.published, member.item.id or 0
+def _earliest(member: Row[Any]) -> tuple[datetime, int]:
+    return member.published, member.item_id

@@ -9,11 +9,11 @@ old text.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from dedupe import DEFAULT_SETTINGS, DedupeSettings, Fingerprint, exact_keys, fingerprint_item
+from dedupe import DEFAULT_SETTINGS, DedupeSettings, Fingerprint, ItemText, exact_keys, fingerprint_items
 from dedupe.text import match_key
 from hub.items import IdentityRule
 from hub.storage.dedupe_index import IndexEntry
@@ -25,6 +25,7 @@ __all__ = [
     "domain_keys",
     "index_entry",
     "item_fingerprint",
+    "item_fingerprints",
 ]
 
 # Content type -> (ladder rung, the `extra` fields whose folded values make its exact key). Documents are
@@ -58,9 +59,21 @@ class Fingerprinted(Protocol):
 
 
 def item_fingerprint(item: Fingerprinted, settings: DedupeSettings = DEFAULT_SETTINGS) -> Fingerprint:
-    """Fingerprint of a stored item; only identifiers the normaliser trusted become exact keys."""
+    """Fingerprint of a stored item (see `item_fingerprints`)."""
+    return item_fingerprints([item], settings)[0]
+
+
+def item_fingerprints(
+    items: Sequence[Fingerprinted], settings: DedupeSettings = DEFAULT_SETTINGS
+) -> list[Fingerprint]:
+    """Fingerprints of stored items, computed together; only identifiers the normaliser trusted become
+    exact keys."""
+    return fingerprint_items([_text_of(item) for item in items], settings)
+
+
+def _text_of(item: Fingerprinted) -> ItemText:
     rule = item.identity_rule
-    return fingerprint_item(
+    return ItemText(
         title=item.title,
         # Summary-only feeds (many provincial portals) carry the whole text in the summary.
         body=item.body_text or item.summary,
@@ -70,7 +83,6 @@ def item_fingerprint(item: Fingerprinted, settings: DedupeSettings = DEFAULT_SET
         source_id=item.source_id,
         published=item.published,
         keys=domain_keys(item.content_type, item.extra),
-        settings=settings,
     )
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from dedupe import DEFAULT_SETTINGS, DedupeSettings
 from hub.models import DedupeBand, DedupeKey, DedupeSketch, StoredItem
-from hub.pipeline.fingerprints import index_entry, item_fingerprint
+from hub.pipeline.fingerprints import index_entry, item_fingerprints
 from hub.storage.dedupe_index import SqlIndex
 from hub.storage.dedupe_window import bump_generation
 from hub.storage.stories import FINGERPRINT_COLUMNS, lock_stories
@@ -42,5 +42,6 @@ def reindex_stories(session: Session, settings: DedupeSettings = DEFAULT_SETTING
         rows = session.execute(query).all()
         if not rows:
             return done
-        index.add_entries(index_entry(row, item_fingerprint(row, settings)) for row in rows)
+        prints = item_fingerprints(rows, settings)
+        index.add_entries(map(index_entry, rows, prints))
         done, last_id = done + len(rows), rows[-1].id

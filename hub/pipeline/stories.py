@@ -34,7 +34,7 @@ from hub.pipeline.fingerprints import (
     WINDOWED_CONTENT_TYPES,
     FingerprintCache,
     index_entry,
-    item_fingerprint,
+    item_fingerprints,
 )
 from hub.storage import stories as store
 from hub.storage.dedupe_index import BandProbe, SqlIndex
@@ -98,7 +98,7 @@ class _Batch:
         self.items = {item.id: item for item in items}
         self.kept = [item for item in items if item.story_id is not None]
         self.fresh = [item for item in items if item.story_id is None]
-        self.prints = {item_id: self._fingerprint(item) for item_id, item in self.items.items()}
+        self.prints = self._fingerprints(items)
         self.story_of: dict[int, int] = {item.id: item.story_id for item in self.kept}
         self.local: MemoryIndex[int] = MemoryIndex()  # the batch's items already in a story
         self.local_keys: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
@@ -133,7 +133,7 @@ class _Batch:
     def write(self, started: list[Row[Any]], joined: list[dict[str, Any]]) -> set[int]:
         """Stories, members, the items' story ids and index rows; returns the stories to elect anew."""
         story_ids = store.start_stories(started, session=self.session, now=self.now)
-        real = {-item.id: story_id for item, story_id in zip(started, story_ids, strict=True)}
+        real = {-item_id: story_id for item_id, story_id in story_ids.items()}
         members = [_member(item.id, None, None, self.now) for item in started] + joined
         for member in members:
             pending = self.story_of[member["item_id"]]
@@ -152,13 +152,17 @@ class _Batch:
         """Per new item: the stored items holding its page or record key (whenever published), and
         those sharing its text key or a band."""
         keys = {item.id: exact_keys(self.prints[item.id]) for item in self.fresh}
-        identifying = {
-            item_id: [k for k in found if k[0] not in _TEXT_KEYS] for item_id, found in keys.items()
-        }
-        textual = {item_id: [k for k in found if k[0] in _TEXT_KEYS] for item_id, found in keys.items()}
+        # One query for both kinds of key, asked as (item id, textual?).
+        by_kind = self.index.find_keys_of(
+            {
+                (item_id, textual): [k for k in found if (k[0] in _TEXT_KEYS) == textual]
+                for item_id, found in keys.items()
+                for textual in (False, True)
+            }
+        )
+        identified = {item_id: by_kind[(item_id, False)] for item_id in keys}
+        near = {item_id: by_kind[(item_id, True)] for item_id in keys}
         probes = {item.id: BandProbe(self.prints[item.id].bands, _around(item)) for item in self.fresh}
-        identified = self.index.find_keys_of(identifying)
-        near = self.index.find_keys_of(textual)
         for item_id, found in self.index.candidates_of(probes).items():
             near[item_id] |= found
         return identified, near
@@ -200,12 +204,21 @@ class _Batch:
     def _key(self, item_id: int, item: Any) -> tuple[object, ...]:
         return (item_id, item.version, item.content_hash, self.settings_token)
 
-    def _fingerprint(self, item: Any) -> Fingerprint:
-        key = self._key(item.id, item)
-        found = self.cache.get(key)
-        if found is None:
-            found = item_fingerprint(item, self.settings)
-            self.cache.put(key, found)
+    def _fingerprints(self, items: Iterable[Any]) -> dict[int, Fingerprint]:
+        """Item id -> fingerprint: from the cache, the others computed together and cached."""
+        found: dict[int, Fingerprint] = {}
+        missing: list[tuple[tuple[object, ...], Any]] = []
+        for item in items:
+            key = self._key(item.id, item)
+            cached = self.cache.get(key)
+            if cached is None:
+                missing.append((key, item))
+            else:
+                found[item.id] = cached
+        made = item_fingerprints([item for _key, item in missing], self.settings)
+        for (key, item), fingerprint in zip(missing, made, strict=True):
+            self.cache.put(key, fingerprint)
+            found[item.id] = fingerprint
         return found
 
     def _cached(self, rows: Mapping[int, Row[Any]]) -> dict[int, Fingerprint]:
@@ -229,8 +242,7 @@ class _Batch:
 
     def _load_fingerprints(self, missing: Collection[int]) -> None:
         """Fingerprints of the stored candidates not cached, from their texts read in one query."""
-        for item_id, row in store.fingerprint_rows(missing, session=self.session).items():
-            self.prints[item_id] = self._fingerprint(row)
+        self.prints |= self._fingerprints(store.fingerprint_rows(missing, session=self.session).values())
 
     def _refresh_credit(self) -> None:
         """Kept items may have gained or lost their credit line in this harvest."""

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -224,6 +225,7 @@ def index_rows(entries: Iterable[IndexEntry]) -> dict[type, list[tuple[object, .
     return rows
 
 
+@lru_cache(maxsize=4096)  # a harvest's keys are digested to look them up, then to store them
 def key_digest(key: str) -> str:
     """Fixed-size digest of an exact key: URLs and document keys may exceed an index entry's size."""
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, false, insert, or_, select, text, update
-from sqlalchemy.orm import load_only
+from sqlalchemy import Row, Table, bindparam, delete, false, insert, or_, select, text, update
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
@@ -25,17 +24,19 @@ __all__ = [
     "add_member",
     "add_members",
     "candidate_rows",
+    "contenders_of",
     "decisions_about",
+    "elections_of",
     "fingerprint_rows",
     "items_to_assign",
-    "load_stories",
     "lock_stories",
     "members_of",
     "members_of_stories",
     "move_members",
     "record_decision",
     "republications_of",
-    "set_canonicals",
+    "set_canonical_flags",
+    "set_elections",
     "set_story_ids",
     "start_stories",
     "start_story",
@@ -69,13 +70,15 @@ _CANDIDATE_COLUMNS: tuple[Any, ...] = (
 _ADVISORY_LOCK = 0x706F7274  # "port"
 
 
-# What an election reads of a member's item (`hub.pipeline.election.choose`).
-_ELECTION_COLUMNS: tuple[Any, ...] = (
-    col(StoredItem.id),
-    col(StoredItem.source_id),
+# What an election reads of each member (`hub.pipeline.election.choose`), as plain columns: loading the
+# members as ORM objects cost more than the election itself.
+_CONTENDER_COLUMNS: tuple[Any, ...] = (
     col(StoredItem.story_id),
+    col(StoredItem.id).label("item_id"),
     col(StoredItem.published),
-    col(StoredItem.is_canonical),
+    col(Source.agency),
+    col(Source.priority),
+    col(StoryMember.credited_source_id),
 )
 
 
@@ -111,7 +114,7 @@ def set_story_ids(stories: Mapping[int, tuple[int, bool]], *, session: Session) 
     """Item id -> (story id, canonical?), in one multi-row update."""
     if not stories:
         return
-    table = StoredItem.__table__  # type: ignore[attr-defined]
+    table = _table(StoredItem)
     statement = (
         update(table)
         .where(table.c.id == bindparam("item_id"))
@@ -135,11 +138,11 @@ def fingerprint_rows(item_ids: Collection[int], *, session: Session) -> dict[int
     return _rows_by_id(FINGERPRINT_COLUMNS, item_ids, session)
 
 
-def start_stories(items: Sequence[Row[Any]], *, session: Session, now: datetime) -> list[int]:
-    """One new story per item, each item its only member and canonical; their ids, in order (one
+def start_stories(items: Sequence[Row[Any]], *, session: Session, now: datetime) -> dict[int, int]:
+    """One new story per item, each item its only member and canonical; item id -> story id (one
     multi-row insert)."""
     if not items:
-        return []
+        return {}
     rows = [
         {
             "content_type": item.content_type,
@@ -150,8 +153,12 @@ def start_stories(items: Sequence[Row[Any]], *, session: Session, now: datetime)
         }
         for item in items
     ]
-    statement = insert(Story).returning(col(Story.id), sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+    # Core on the table: the ORM's bulk insert costs more per row than the database does. Each row
+    # returns its canonical item with its id: asking for the rows' order instead makes SQLite insert
+    # them one statement each.
+    table = _table(Story)
+    statement = insert(table).returning(table.c.canonical_item_id, table.c.id)
+    return {row.canonical_item_id: row.id for row in session.execute(statement, rows)}
 
 
 def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> None:
@@ -159,8 +166,9 @@ def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> No
     if not members:
         return
     ids = [member["item_id"] for member in members]
-    session.execute(delete(StoryMember).where(col(StoryMember.item_id).in_(ids)))
-    session.execute(insert(StoryMember), list(members))
+    table = _table(StoryMember)
+    session.execute(delete(table).where(table.c.item_id.in_(ids)))
+    session.execute(insert(table), list(members))
 
 
 def start_story(item: StoredItem, *, session: Session, now: datetime) -> int:
@@ -187,11 +195,8 @@ def members_of(story_id: int, *, session: Session) -> list[Member]:
     return members_of_stories([story_id], session=session).get(story_id, [])
 
 
-def members_of_stories(
-    story_ids: Collection[int], *, session: Session, light: bool = False
-) -> dict[int, list[Member]]:
-    """`members_of` for several stories, in one query. `light`: the items' texts are not loaded (an
-    election reads times and sources only; loading every member's body cost more than the election)."""
+def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[int, list[Member]]:
+    """`members_of` for several stories, in one query."""
     query = (
         select(StoredItem, Source, StoryMember)
         .join(Source, col(Source.id) == col(StoredItem.source_id))
@@ -199,35 +204,66 @@ def members_of_stories(
         .where(col(StoredItem.story_id).in_(sorted(story_ids)))
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
-    if light:
-        query = query.options(load_only(*_ELECTION_COLUMNS))
     found: dict[int, list[Member]] = defaultdict(list)
     for item, source, member in session.execute(query).all():
         found[item.story_id or 0].append(Member(item, source, member))
     return dict(found)
 
 
-def load_stories(story_ids: Collection[int], *, session: Session) -> dict[int, Story]:
-    query = select(Story).where(col(Story.id).in_(sorted(story_ids)))
-    return {story.id or 0: story for story in session.execute(query).scalars()}
+def contenders_of(story_ids: Collection[int], *, session: Session) -> dict[int, list[Row[Any]]]:
+    """Per story, its members as rows of (story_id, item_id, published, agency, priority,
+    credited_source_id), earliest publication first."""
+    query = (
+        select(*_CONTENDER_COLUMNS)
+        .join(Source, col(Source.id) == col(StoredItem.source_id))
+        .join(StoryMember, col(StoryMember.item_id) == col(StoredItem.id))
+        .where(col(StoredItem.story_id).in_(sorted(story_ids)))
+        .order_by(col(StoredItem.published), col(StoredItem.id))
+    )
+    found: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in session.execute(query):
+        found[row.story_id].append(row)
+    return dict(found)
 
 
-def set_canonicals(
-    chosen: Sequence[tuple[Story, int | None, str]], *, session: Session, now: datetime
-) -> set[int]:
-    """(loaded story, its canonical item id, the rule that chose it) per story; returns the ids of the
-    stories that changed. The items' `is_canonical` flags follow in one statement."""
-    changed = set()
-    for story, item_id, rule in chosen:
-        if (story.canonical_item_id, story.elected_by) != (item_id, rule):
-            story.canonical_item_id, story.elected_by, story.updated_at = item_id, rule, now
-            changed.add(story.id or 0)
-    session.flush()
-    canonical = [item_id for _story, item_id, _rule in chosen if item_id is not None]
-    in_stories = col(StoredItem.story_id).in_(sorted(story.id or 0 for story, _item, _rule in chosen))
-    flag = col(StoredItem.id).in_(canonical) if canonical else false()
-    session.execute(update(StoredItem).where(in_stories).values(is_canonical=flag))
-    return changed
+def elections_of(story_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
+    """Per story, its current (id, canonical_item_id, elected_by)."""
+    table = _table(Story)
+    query = select(table.c.id, table.c.canonical_item_id, table.c.elected_by).where(
+        table.c.id.in_(sorted(story_ids))
+    )
+    return {row.id: row for row in session.execute(query)}
+
+
+def set_elections(elected: Mapping[int, tuple[int | None, str]], *, session: Session, now: datetime) -> None:
+    """Story id -> (canonical item id, the rule that chose it), in one multi-row update. A Core
+    statement: ORM objects of these stories that the session holds are the caller's to expire."""
+    if not elected:
+        return
+    stories = _table(Story)
+    statement = (
+        update(stories)
+        .where(stories.c.id == bindparam("story"))
+        .values(
+            canonical_item_id=bindparam("item"),
+            elected_by=bindparam("rule"),
+            updated_at=bindparam("now"),
+        )
+    )
+    rows = [
+        {"story": story_id, "item": item_id, "rule": rule, "now": now}
+        for story_id, (item_id, rule) in elected.items()
+    ]
+    session.execute(statement, rows)
+
+
+def set_canonical_flags(story_ids: Collection[int], canonical: Collection[int], *, session: Session) -> None:
+    """`is_canonical` of every item of the stories: true for the `canonical` ids, false for the rest."""
+    if not story_ids:
+        return
+    items = _table(StoredItem)
+    flag = items.c.id.in_(sorted(canonical)) if canonical else false()
+    session.execute(update(items).where(items.c.story_id.in_(sorted(story_ids))).values(is_canonical=flag))
 
 
 def move_members(from_story: int, to_story: int, *, session: Session, now: datetime) -> None:
@@ -283,3 +319,7 @@ def _rows_by_id(columns: Sequence[Any], item_ids: Collection[int], session: Sess
         return {}
     query = select(*columns).where(col(StoredItem.id).in_(sorted(item_ids)))
     return {row.id: row for row in session.execute(query)}
+
+
+def _table(model: type) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]

@@ -66,3 +66,17 @@ def test_conflicts_only_of_the_kinds_asked_for() -> None:
 def test_context_stops_at_paragraph_ends() -> None:
     facts = extract_facts("Khai mạc hội nghị tại tỉnh Khánh Hòa\nQuang cảnh hội nghị hôm nay", 2)
     assert all(slot[2] != "quang canh" for slot in facts.slots)
+
+
+def test_a_text_has_the_facts_of_its_paragraphs_whatever_was_read_before() -> None:
+    # Paragraph facts are kept per process: a paragraph met again, in another text or with another
+    # context width, must give what it gives the first time.
+    first, second = "Sáng 12/5, tại Hà Nội, họp về 1.500 tỷ đồng.", "Chiều 14/6, ông Đỗ Đức Duy dự họp."
+    alone = {text: dict(extract_facts(text, 2).slots) for text in (first, second)}
+    together = extract_facts(f"{first}\n{second}", 2).slots
+    assert together == {
+        slot: alone[first].get(slot, frozenset()) | alone[second].get(slot, frozenset())
+        for slot in alone[first].keys() | alone[second].keys()
+    }
+    assert extract_facts(first, 3).slots != alone[first]
+    assert extract_facts(first, 2).slots == alone[first]

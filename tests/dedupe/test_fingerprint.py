@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
+import zlib
 
 import numpy as np
 import pytest
 
 from dedupe.fingerprint import (
+    _EMPTY_SLOT,
+    _probes,
     band_keys,
+    band_keys_of,
     containment,
     content_key,
     estimate,
     estimate_many,
     jaccard,
+    shingle_arrays,
     shingle_hashes,
     signature,
     signature_array,
+    signature_arrays,
     similarity,
 )
 from dedupe.text import tokens
@@ -153,3 +160,61 @@ def test_estimating_against_many_signatures_gives_each_pair_s_estimate() -> None
     similar, contained = estimate_many(sigs[0], len(sets[0]), others, sizes)
     pairs = [estimate(sigs[0], len(sets[0]), other, size) for other, size in zip(others, sizes, strict=True)]
     assert list(zip(similar.tolist(), contained.tolist(), strict=True)) == pairs
+
+
+_MASK = (1 << 64) - 1
+
+
+def _naive_shingles(words: list[str], size: int) -> list[int]:
+    """The shingle hashes computed one by one with Python integers: the reference the arrays must match."""
+
+    def fmix(value: int) -> int:
+        value ^= value >> 33
+        value = value * 0xFF51AFD7ED558CCD & _MASK
+        value ^= value >> 33
+        value = value * 0xC4CEB9FE1A85EC53 & _MASK
+        return value ^ (value >> 33)
+
+    width = min(size, len(words))
+    found = set()
+    for start in range(len(words) - width + 1 if words else 0):
+        combined = 0
+        for word in words[start : start + width]:
+            combined = (combined ^ zlib.crc32(word.encode())) * 0x9E3779B97F4A7C15 & _MASK
+        found.add(fmix(combined) >> 32)
+    return sorted(found)
+
+
+def _naive_signature(hashes: list[int], num_perm: int) -> list[int]:
+    slots = [_EMPTY_SLOT] * num_perm
+    for value in hashes:
+        slot = value * num_perm >> 32
+        slots[slot] = min(slots[slot], value)
+    return [
+        slots[i]
+        if slots[i] != _EMPTY_SLOT
+        else next(slots[p] for p in _probes(num_perm, i) if slots[p] != _EMPTY_SLOT)
+        for i in range(num_perm)
+    ]
+
+
+def test_a_batch_gives_every_item_what_it_gets_computed_alone() -> None:
+    # Items of every length side by side: none, fewer words than a shingle, exactly one, a few, many;
+    # a few shingles leave most slots empty, so densification is exercised too.
+    rng = random.Random(20261203)
+    vocabulary = tokens(ARTICLE)
+    lengths = [0, 2, 4, 5, 0, 37, 1, 120, 3]
+    batch = [[rng.choice(vocabulary) for _ in range(length)] for length in lengths]
+    shingles = shingle_arrays(batch, 4)
+    signatures = signature_arrays(shingles, 128)
+    bands = band_keys_of(signatures, 32, 4)
+    for words, found, sig, keys in zip(batch, shingles, signatures, bands, strict=True):
+        assert found.tolist() == _naive_shingles(words, 4)
+        assert sig.tolist() == (_naive_signature(found.tolist(), 128) if words else [])
+        assert keys == band_keys(sig, 32, 4)
+        assert len(keys) == (32 if words else 0)
+
+
+def test_band_keys_of_a_signature_of_the_wrong_length_name_it() -> None:
+    with pytest.raises(ValueError, match="signature has 100 slots"):
+        band_keys_of([np.arange(128, dtype=np.uint64), np.arange(100, dtype=np.uint64)], 32, 4)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
 
-from dedupe.matchtext import fold_tokens, match_text
+from dedupe.matchtext import _clean, _clean_lines, fold_tokens, match_text
 from dedupe.text import match_key
 
 TITLE = "Hội nghị giao ban tháng 5 về chuyển đổi số"
@@ -49,3 +50,28 @@ def test_fold_tokens_equals_match_key_split(text: str) -> None:
 
 def test_i_and_y_spellings_fold_together() -> None:
     assert fold_tokens("9 tỉ đồng, kĩ thuật, lí do") == fold_tokens("9 tỷ đồng, kỹ thuật, lý do")
+
+
+def test_lines_cleaned_together_equal_lines_cleaned_one_by_one() -> None:
+    # Every kind of whitespace and mark the one scan of all the lines must notice, alone or mixed.
+    pieces = [
+        "Ủy ban",
+        "nhân dân",
+        " ",
+        "  ",
+        "\t",
+        "\u00a0",
+        "\u2003",
+        "\x1c",
+        "\u200b",
+        "&amp;",
+        "<b>",
+        "e\u0301",
+        "",
+    ]
+    rng = random.Random(3)
+    for _ in range(3000):
+        lines = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 4))
+        ]
+        assert _clean_lines(lines) == [_clean(line) for line in lines]

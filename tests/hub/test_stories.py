@@ -353,3 +353,16 @@ def test_merged_stories_stay_merged_and_keep_the_first_id(session: Session, sour
     assert story_of(session, october).canonical_item_id == september.id
     assert session.get_one(Story, kept.id).merged_into is None
     assert not october.is_canonical
+
+
+def test_an_editor_split_leaves_the_session_showing_the_new_election(session: Session, sources: None) -> None:
+    harvest(session, "mae-tin-tuc", article("mae-tin-tuc", "mua-lu", FLOOD_TITLE, FLOOD, 0))
+    harvest(session, "khanhhoa-tin-tuc", article("khanhhoa-tin-tuc", "bo-nnmt-mua-lu", *COPY, 9))
+    original, copy = item_of(session, "mae-tin-tuc", "mua-lu"), item_of(session, "khanhhoa-tin-tuc", "mua-lu")
+    old_story = story_of(session, copy)
+    assert (old_story.canonical_item_id, copy.is_canonical) == (original.id, False)
+    # The original split out of its story: the copy left behind is elected its canonical, and the
+    # objects this session already held say so.
+    new_story = split_item(original.id or 0, session=session)
+    assert (new_story.canonical_item_id, original.is_canonical) == (original.id, True)
+    assert (old_story.canonical_item_id, copy.is_canonical) == (copy.id, True)
