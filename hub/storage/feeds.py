@@ -11,8 +11,8 @@ import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, true
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlmodel import Session, col
 
 from dedupe.text import match_key
 from hub.models import Source, StoredItem, Story
@@ -99,35 +99,41 @@ def stream_marker(*, session: Session) -> str:
     return f"{newest_item}|{last_change}|{last_source_change}|{last_story_change}"
 
 
-def _filtered(filters: FeedFilters):  # type: ignore[no-untyped-def]
-    query = select(StoredItem, Source).join(Source, Source.id == StoredItem.source_id)
-    conditions = []
+_Page = Select[StoredItem, Source]
+
+
+def _filtered(filters: FeedFilters) -> _Page:
+    query = select(StoredItem, Source).join(Source, col(Source.id) == col(StoredItem.source_id))
+    conditions: list[ColumnElement[bool]] = []
     if not filters.source_id:  # one entry per story; a source's own feed shows its copies too
-        conditions.append(StoredItem.is_canonical == true())
+        conditions.append(col(StoredItem.is_canonical) == true())
     if filters.content_type:
-        conditions.append(StoredItem.content_type == filters.content_type)
+        conditions.append(col(StoredItem.content_type) == filters.content_type)
     if filters.source_id:
-        conditions.append(StoredItem.source_id == filters.source_id)
+        conditions.append(col(StoredItem.source_id) == filters.source_id)
     if filters.agency:
-        conditions.append(Source.agency == filters.agency)
+        conditions.append(col(Source.agency) == filters.agency)
     if filters.level:
-        conditions.append(Source.level == filters.level)
+        conditions.append(col(Source.level) == filters.level)
     if filters.topic:
-        conditions.append(StoredItem.topic_keys.contains(f"|{match_key(filters.topic)}|"))
+        conditions.append(col(StoredItem.topic_keys).contains(f"|{match_key(filters.topic)}|"))
     if filters.since:
-        conditions.append(StoredItem.published >= filters.since)
+        conditions.append(col(StoredItem.published) >= filters.since)
     for word in match_key(filters.q or "").split():
         # Whole words of the folded title and summary: "khanh hoa" finds "Khánh Hòa" and "Khánh Hoà".
-        conditions.append((" " + StoredItem.search_text + " ").contains(f" {word} "))
+        conditions.append((" " + col(StoredItem.search_text) + " ").contains(f" {word} "))
     return query.where(and_(*conditions)) if conditions else query
 
 
-def _fetch(base, condition, limit: int, *, newest_first: bool, session: Session):  # type: ignore[no-untyped-def]
+def _fetch(
+    base: _Page, condition: ColumnElement[bool] | None, limit: int, *, newest_first: bool, session: Session
+) -> list[tuple[StoredItem, Source]]:
     query = base if condition is None else base.where(condition)
+    published, item_id = col(StoredItem.published), col(StoredItem.id)
     if newest_first:
-        query = query.order_by(StoredItem.published.desc(), StoredItem.id.desc())
+        query = query.order_by(published.desc(), item_id.desc())
     else:
-        query = query.order_by(StoredItem.published.asc(), StoredItem.id.asc())
+        query = query.order_by(published.asc(), item_id.asc())
     return [(item, source) for item, source in session.execute(query.limit(limit)).all()]
 
 
@@ -137,22 +143,18 @@ def _republications(
     return republications_of([item.story_id for item, _source in page if item.story_id], session=session)
 
 
-def _exists(base, condition, *, session: Session) -> bool:  # type: ignore[no-untyped-def]
+def _exists(base: _Page, condition: ColumnElement[bool], *, session: Session) -> bool:
     return session.execute(base.where(condition).limit(1)).first() is not None
 
 
-def _older_than(cursor: Cursor):  # type: ignore[no-untyped-def]
-    return or_(
-        StoredItem.published < cursor.published,
-        and_(StoredItem.published == cursor.published, StoredItem.id < cursor.item_id),
-    )
+def _older_than(cursor: Cursor) -> ColumnElement[bool]:
+    published, item_id = col(StoredItem.published), col(StoredItem.id)
+    return or_(published < cursor.published, and_(published == cursor.published, item_id < cursor.item_id))
 
 
-def _newer_than(cursor: Cursor):  # type: ignore[no-untyped-def]
-    return or_(
-        StoredItem.published > cursor.published,
-        and_(StoredItem.published == cursor.published, StoredItem.id > cursor.item_id),
-    )
+def _newer_than(cursor: Cursor) -> ColumnElement[bool]:
+    published, item_id = col(StoredItem.published), col(StoredItem.id)
+    return or_(published > cursor.published, and_(published == cursor.published, item_id > cursor.item_id))
 
 
 def _first_key(page: list[tuple[StoredItem, Source]], fallback: Cursor) -> Cursor:
