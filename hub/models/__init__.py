@@ -22,7 +22,7 @@ from hub.models.story import (
     Story,
     StoryMember,
 )
-from hub.models.types import UTCDateTime
+from hub.models.types import UTCDateTime, table_of
 
 __all__ = [
     "DedupeBand",
@@ -48,4 +48,5 @@ __all__ = [
     "Story",
     "StoryMember",
     "UTCDateTime",
+    "table_of",
 ]

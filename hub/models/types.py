@@ -1,8 +1,8 @@
-"""Column types shared by the tables: aware-UTC timestamps and portable JSON."""
+"""Column types shared by the tables (aware-UTC timestamps, portable JSON), and a table's Core `Table`."""
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, Table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -33,3 +33,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def table_of(model: type) -> Table:
+    """The Core table of a SQLModel table class, for statements whose per-row ORM handling costs more
+    than the database's work (bulk inserts and multi-row updates)."""
+    return model.__table__  # type: ignore[attr-defined, no-any-return]

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Insert,
     Select,
     String,
-    Table,
     any_,
     bindparam,
     delete,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
 
-from hub.models import DedupeBand, DedupeKey, DedupeSketch
+from hub.models import DedupeBand, DedupeKey, DedupeSketch, table_of
 
 __all__ = [
     "INDEX_COLUMNS",
@@ -73,14 +72,14 @@ def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object
 # than the lookup takes.
 @lru_cache(maxsize=2)
 def band_lookup(postgresql: bool) -> Select[Any]:
-    table = _table(DedupeBand)
+    table = table_of(DedupeBand)
     columns = (table.c.band_no, table.c.band_hash, table.c.item_id)
     return select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
 
 
 @lru_cache(maxsize=2)
 def key_lookup(postgresql: bool) -> Select[Any]:
-    table = _table(DedupeKey)
+    table = table_of(DedupeKey)
     columns = (table.c.kind, table.c.key, table.c.item_id)
     return select(*columns).where(_one_of(table.c.key, String(), postgresql=postgresql))
 
@@ -96,7 +95,7 @@ def _one_of(
 
 @lru_cache(maxsize=1)
 def sketch_lookup() -> Select[Any]:
-    table = _table(DedupeSketch)
+    table = table_of(DedupeSketch)
     columns = (table.c.item_id, table.c.signature, table.c.shingle_count)
     return select(*columns).where(table.c.item_id.in_(bindparam("wanted", expanding=True)))
 
@@ -104,7 +103,7 @@ def sketch_lookup() -> Select[Any]:
 @lru_cache(maxsize=4)
 def _unnest_insert(model: type) -> Insert:
     """PostgreSQL: INSERT ... SELECT * FROM unnest(:column_1, ...), one array parameter per column."""
-    table, names = _table(model), INDEX_COLUMNS[model]
+    table, names = table_of(model), INDEX_COLUMNS[model]
     arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
     return insert(table).from_select(names, select(literal_column("*")).select_from(func.unnest(*arrays)))
 
@@ -112,15 +111,11 @@ def _unnest_insert(model: type) -> Insert:
 @lru_cache(maxsize=4)
 def _positional_insert(model: type) -> str:
     """SQLite: INSERT ... VALUES (?, ...), in `INDEX_COLUMNS` order, for the driver's executemany."""
-    table, names = _table(model), INDEX_COLUMNS[model]
+    table, names = table_of(model), INDEX_COLUMNS[model]
     return str(insert(table).compile(dialect=sqlite.dialect(), column_keys=list(names)))
 
 
 @lru_cache(maxsize=4)
 def forget(model: type) -> Delete:
-    table = _table(model)
+    table = table_of(model)
     return delete(table).where(table.c.item_id.in_(bindparam("forgotten", expanding=True)))
-
-
-def _table(model: type) -> Table:
-    return model.__table__  # type: ignore[attr-defined, no-any-return]

@@ -30,7 +30,7 @@ import numpy as np
 from sqlalchemy import Connection, func, insert, select
 
 from dedupe.bandmap import I64, BandHits, BandMap
-from hub.models import DedupeGeneration, DedupeSketch
+from hub.models import DedupeGeneration, DedupeSketch, table_of
 
 __all__ = ["WindowBands", "bump_generation", "drop_windows", "window_of"]
 
@@ -40,8 +40,8 @@ _KEPT_WINDOWS = 4
 # are mostly recent, and one published up to a window before the newest is still answered from memory.
 _WINDOWS_HELD = 2
 _CHUNK_ROWS = 65_536  # sketch rows read and bucketed at a time while loading
-_SKETCH = DedupeSketch.__table__  # type: ignore[attr-defined]
-_GENERATION = DedupeGeneration.__table__  # type: ignore[attr-defined]
+_SKETCH = table_of(DedupeSketch)
+_GENERATION = table_of(DedupeGeneration)
 
 
 class WindowBands:

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, insert, literal, or_, select
+from sqlalchemy import bindparam, insert, literal, or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as sqlmodel_select
 
 from dedupe.text import match_key
 from hub.db import insert_for
 from hub.items import Item
-from hub.models import ItemVersion, StoredItem
+from hub.models import ItemVersion, StoredItem, table_of
 
 LOOKUP_CHUNK = 1000  # identities per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 _ITEM_ONLY = ("fetched_at",)  # Item fields that are not columns
@@ -185,7 +185,9 @@ def _insert_new(
         for item in items
     ]
     # Idempotent by (source, identity): a row another process inserted meanwhile is left as it is.
-    statement = insert_for(session)(_table()).on_conflict_do_nothing(index_elements=["source_id", "identity"])
+    statement = insert_for(session)(table_of(StoredItem)).on_conflict_do_nothing(
+        index_elements=["source_id", "identity"]
+    )
     session.execute(statement, rows)
 
 
@@ -194,7 +196,7 @@ def _version_changed(
 ) -> None:
     if not changed:
         return
-    table = _table()
+    table = table_of(StoredItem)
     ids = [item_id for item_id, _item in changed]
     # 1. Keep the state being replaced, in one INSERT ... SELECT.
     superseded = select(*(table.c[column] for column in _VERSION_COLUMNS.values())).where(table.c.id.in_(ids))
@@ -212,7 +214,7 @@ def _refresh_digests(stale: list[tuple[int, str]], *, session: Session) -> None:
     # Same content, re-serialised entry: keep the digest current so connectors can skip it next time.
     if not stale:
         return
-    table = _table()
+    table = table_of(StoredItem)
     update = table.update().where(table.c.id == bindparam("stale_id"))
     session.execute(update, [{"stale_id": item_id, "entry_digest": digest} for item_id, digest in stale])
 
@@ -228,10 +230,6 @@ def _content(item: Item) -> dict[str, Any]:
 
 
 _COLUMN_FIELDS = tuple(f.name for f in fields(Item) if f.name not in _ITEM_ONLY)
-
-
-def _table() -> Table:
-    return StoredItem.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def _chunks(values: list[str], size: int) -> Iterator[list[str]]:

@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Table, bindparam, delete, false, insert, or_, select, text, update
+from sqlalchemy import Row, Select, bindparam, delete, false, insert, or_, select, text, update
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
-from hub.models import EditorDecision, ElectedBy, Source, StoredItem, Story, StoryMember
+from hub.models import EditorDecision, ElectedBy, Source, StoredItem, Story, StoryMember, table_of
 
 __all__ = [
     "FINGERPRINT_COLUMNS",
@@ -66,6 +66,9 @@ _CANDIDATE_COLUMNS: tuple[Any, ...] = (
     StoredItem.version,
     StoredItem.content_hash,
 )
+
+Columns = TypeVarTuple("Columns")  # the selected columns or entities of a query
+
 # Any constant works: every process takes the same one, so two harvests never assign stories at once.
 _ADVISORY_LOCK = 0x706F7274  # "port"
 
@@ -114,7 +117,7 @@ def set_story_ids(stories: Mapping[int, tuple[int, bool]], *, session: Session) 
     """Item id -> (story id, canonical?), in one multi-row update."""
     if not stories:
         return
-    table = _table(StoredItem)
+    table = table_of(StoredItem)
     statement = (
         update(table)
         .where(table.c.id == bindparam("item_id"))
@@ -156,7 +159,7 @@ def start_stories(items: Sequence[Row[Any]], *, session: Session, now: datetime)
     # Core on the table: the ORM's bulk insert costs more per row than the database does. Each row
     # returns its canonical item with its id: asking for the rows' order instead makes SQLite insert
     # them one statement each.
-    table = _table(Story)
+    table = table_of(Story)
     statement = insert(table).returning(table.c.canonical_item_id, table.c.id)
     return {row.canonical_item_id: row.id for row in session.execute(statement, rows)}
 
@@ -166,7 +169,7 @@ def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> No
     if not members:
         return
     ids = [member["item_id"] for member in members]
-    table = _table(StoryMember)
+    table = table_of(StoryMember)
     session.execute(delete(table).where(table.c.item_id.in_(ids)))
     session.execute(insert(table), list(members))
 
@@ -197,13 +200,7 @@ def members_of(story_id: int, *, session: Session) -> list[Member]:
 
 def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[int, list[Member]]:
     """`members_of` for several stories, in one query."""
-    query = (
-        select(StoredItem, Source, StoryMember)
-        .join(Source, col(Source.id) == col(StoredItem.source_id))
-        .join(StoryMember, col(StoryMember.item_id) == col(StoredItem.id))
-        .where(col(StoredItem.story_id).in_(sorted(story_ids)))
-        .order_by(col(StoredItem.published), col(StoredItem.id))
-    )
+    query = _of_members(select(StoredItem, Source, StoryMember), story_ids)
     found: dict[int, list[Member]] = defaultdict(list)
     for item, source, member in session.execute(query).all():
         found[item.story_id or 0].append(Member(item, source, member))
@@ -213,22 +210,15 @@ def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[
 def contenders_of(story_ids: Collection[int], *, session: Session) -> dict[int, list[Row[Any]]]:
     """Per story, its members as rows of (story_id, item_id, published, agency, priority,
     credited_source_id), earliest publication first."""
-    query = (
-        select(*_CONTENDER_COLUMNS)
-        .join(Source, col(Source.id) == col(StoredItem.source_id))
-        .join(StoryMember, col(StoryMember.item_id) == col(StoredItem.id))
-        .where(col(StoredItem.story_id).in_(sorted(story_ids)))
-        .order_by(col(StoredItem.published), col(StoredItem.id))
-    )
     found: dict[int, list[Row[Any]]] = defaultdict(list)
-    for row in session.execute(query):
+    for row in session.execute(_of_members(select(*_CONTENDER_COLUMNS), story_ids)):
         found[row.story_id].append(row)
     return dict(found)
 
 
 def elections_of(story_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
     """Per story, its current (id, canonical_item_id, elected_by)."""
-    table = _table(Story)
+    table = table_of(Story)
     query = select(table.c.id, table.c.canonical_item_id, table.c.elected_by).where(
         table.c.id.in_(sorted(story_ids))
     )
@@ -240,7 +230,7 @@ def set_elections(elected: Mapping[int, tuple[int | None, str]], *, session: Ses
     statement: ORM objects of these stories that the session holds are the caller's to expire."""
     if not elected:
         return
-    stories = _table(Story)
+    stories = table_of(Story)
     statement = (
         update(stories)
         .where(stories.c.id == bindparam("story"))
@@ -261,7 +251,7 @@ def set_canonical_flags(story_ids: Collection[int], canonical: Collection[int], 
     """`is_canonical` of every item of the stories: true for the `canonical` ids, false for the rest."""
     if not story_ids:
         return
-    items = _table(StoredItem)
+    items = table_of(StoredItem)
     flag = items.c.id.in_(sorted(canonical)) if canonical else false()
     session.execute(update(items).where(items.c.story_id.in_(sorted(story_ids))).values(is_canonical=flag))
 
@@ -314,12 +304,19 @@ def republications_of(
     return dict(found)
 
 
+def _of_members(query: Select[*Columns], story_ids: Collection[int]) -> Select[*Columns]:
+    """`query` over the stories' items joined to their sources and memberships, earliest first."""
+    return (
+        query.select_from(StoredItem)
+        .join(Source, col(Source.id) == col(StoredItem.source_id))
+        .join(StoryMember, col(StoryMember.item_id) == col(StoredItem.id))
+        .where(col(StoredItem.story_id).in_(sorted(story_ids)))
+        .order_by(col(StoredItem.published), col(StoredItem.id))
+    )
+
+
 def _rows_by_id(columns: Sequence[Any], item_ids: Collection[int], session: Session) -> dict[int, Row[Any]]:
     if not item_ids:
         return {}
     query = select(*columns).where(col(StoredItem.id).in_(sorted(item_ids)))
     return {row.id: row for row in session.execute(query)}
-
-
-def _table(model: type) -> Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
