@@ -19,6 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
 
+from hub.checkpoint import BACKSTOP_PAGES, Checkpointer
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = "hub:migrations"  # package resource: works from a checkout and from an installed wheel
@@ -86,12 +88,15 @@ def upgrade_database(url: str) -> None:
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
-    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    on_disk = bool(url.database) and url.database != ":memory:" and not str(url.database).startswith("file:")
+    if on_disk:
+        Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     # pysqlite's own transaction handling defers BEGIN oddly; emit it ourselves (SQLAlchemy's recipe).
     event.listen(engine, "begin", _sqlite_begin)
+    if on_disk:  # checkpoints off the commits (see hub.checkpoint); an in-memory database has no log
+        event.listen(engine, "commit", Checkpointer(str(url.database)).nudge)
     return engine
 
 
@@ -105,12 +110,14 @@ def _sqlite_begin(connection: Any) -> None:
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # autocommit at the driver: the "begin" hook starts transactions
     cursor = dbapi_connection.cursor()
-    # WAL lets feed readers go on while a harvest writes; NORMAL sync is safe with WAL.
+    # WAL lets feed readers go on while a harvest writes; NORMAL sync is safe with WAL. Writers
+    # checkpoint the log themselves only past the backstop: a thread does it before (hub.checkpoint).
     for pragma in (
         "journal_mode=WAL",
         f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
         "foreign_keys=ON",
         "synchronous=NORMAL",
+        f"wal_autocheckpoint={BACKSTOP_PAGES}",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session
 
+from hub.checkpoint import BACKSTOP_PAGES
 from hub.db import database_url, is_postgresql, make_engine, session_scope
 from hub.models import Source
 
@@ -36,13 +37,13 @@ def test_sqlite_engine_creates_its_folder_and_sets_pragmas(tmp_path: Path) -> No
         with engine.connect() as connection:
             pragmas = [
                 connection.execute(text(f"PRAGMA {name}")).scalar_one()
-                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "wal_autocheckpoint")
             ]
     finally:
         engine.dispose()
 
     assert (tmp_path / "var").is_dir()
-    assert pragmas == ["wal", 1, 30000]
+    assert pragmas == ["wal", 1, 30000, BACKSTOP_PAGES]
 
 
 def test_timestamps_come_back_as_aware_utc(session: Session, add_source: Callable[..., Source]) -> None:
