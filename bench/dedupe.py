@@ -46,8 +46,10 @@ from hub.models import (
     Story,
     StoryMember,
 )
+from hub.pipeline.fingerprint_pool import FingerprintPool
 from hub.pipeline.fingerprints import index_entry, item_fingerprint
 from hub.pipeline.stories import assign_stories
+from hub.settings import Settings
 from hub.storage.dedupe_index import SqlIndex, index_rows
 from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
 from hub.storage.dedupe_window import drop_windows, window_of
@@ -299,24 +301,34 @@ class LookupClock:
         return timed
 
 
-def measure(engine: Engine, start: int, count: int, clock: LookupClock) -> Measured:
-    """Articles [start, start + count) stored as harvests and put in stories by the real stage."""
+def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: FingerprintPool) -> Measured:
+    """Articles [start, start + count) stored as harvests and put in stories by the real stage.
+
+    With a pool, each harvest's items go to its worker as the harvest before them enters the stage, as
+    a hub harvesting several sources hands them over while it stores another; the time the stage then
+    waits for them, and the copying to and from the worker, are timed with the stage.
+    """
     _add_sources(engine, {_measured_source(n) for n in range(MEASURED_SOURCES)})
     ids: dict[int, int] = {}
     stage = cpu = committed = committed_cpu = 0.0
     clock.seconds = 0.0
-    for first in range(start, start + count, HARVEST_SIZE):
-        numbers = range(first, min(first + HARVEST_SIZE, start + count))
-        source_id = _measured_source(first // HARVEST_SIZE)
+    firsts = range(start, start + count, HARVEST_SIZE)
+    harvests = [range(first, min(first + HARVEST_SIZE, start + count)) for first in firsts]
+    upcoming = _harvest_items(harvests[0])
+    pending = pool.submit(upcoming, DEFAULT_SETTINGS)
+    for numbers, following in zip(harvests, [*harvests[1:], range(0)], strict=True):
+        source_id = _measured_source(numbers[0] // HARVEST_SIZE)
+        items, upcoming = upcoming, _harvest_items(following)
         with session_scope(engine) as session:
             harvest = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=START)
-            items = [item_of(article(n), source_id) for n in numbers]
             store_items(items, session=session, harvest_id=harvest.id or 0, source_id=source_id, now=START)
         # The stage in a transaction of its own, so that its commit (writing the pages its index rows
         # dirtied) is timed with it and the items' own rows are not.
         with session_scope(engine) as session:
             began, cpu_began = time.perf_counter(), time.process_time()
-            assign_stories(source_id, harvest.id or 0, session=session)
+            ahead = pending.result()
+            pending = pool.submit(upcoming, DEFAULT_SETTINGS)
+            assign_stories(source_id, harvest.id or 0, session=session, ahead=ahead)
             session.flush()
             stage_done, stage_cpu = time.perf_counter(), time.process_time()
         stage += stage_done - began
@@ -360,6 +372,12 @@ def _verdicts(engine: Engine, numbers: range, ids: dict[int, int]) -> tuple[int,
 
 def _number(url: str) -> int:
     return int(url.rsplit("-", 1)[1].removesuffix(".html"))
+
+
+def _harvest_items(numbers: range) -> list[Item]:
+    """The items of one measured harvest (one source's feed page)."""
+    source_id = _measured_source(numbers[0] // HARVEST_SIZE) if numbers else ""
+    return [item_of(article(n), source_id) for n in numbers]
 
 
 def _measured_source(n: int) -> str:
@@ -441,26 +459,43 @@ def main() -> None:
         "--database-url", default=None, help="an empty database; default: a temporary SQLite file"
     )
     parser.add_argument("--per-day", type=int, default=PER_DAY, help="articles published a day")
+    parser.add_argument(
+        "--fingerprint-workers",
+        type=int,
+        default=Settings().fingerprint_workers,
+        help="processes fingerprinting harvests ahead of the stage (0: in the stage); default: the hub's",
+    )
     args = parser.parse_args()
     PER_DAY = args.per_day
     sizes = sorted(int(size) for size in args.sizes.split(","))
     clock = LookupClock()
+    pool = FingerprintPool(args.fingerprint_workers)
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{Path(folder) / 'dedupe-bench.db'}"
         engine = _engine(url)
         archived = 0
-        print(f"{engine.dialect.name}; window {DEFAULT_SETTINGS.article_window_days} days, {PER_DAY}/day")
+        print(
+            f"{engine.dialect.name}; window {DEFAULT_SETTINGS.article_window_days} days, {PER_DAY}/day;"
+            f" {args.fingerprint_workers} fingerprint worker(s)"
+        )
         for size in sizes:
             rate = fill(url, archived, size)
             print(f"archive {size:>9,}: bulk fill {rate:,.0f}/s", flush=True)
             _settle(engine)
             load_window(engine, _published(size))
+            _warm(pool)
             # First after the fill: no fingerprint of the recent archive is cached (a worker just
             # started); then the next ones, with the first ones cached (a worker that has been running).
             for phase, first in (("just started", size), ("running", size + args.measure)):
-                _report(phase, measure(engine, first, args.measure, clock))
+                _report(phase, measure(engine, first, args.measure, clock, pool))
             archived = size + 2 * args.measure
+            pool.close()  # the fill forks: no pool threads meanwhile
         engine.dispose()
+
+
+def _warm(pool: FingerprintPool) -> None:
+    """Start the pool's workers before anything is timed, as a hub's first harvest does once."""
+    pool.submit(_harvest_items(range(HARVEST_SIZE)), DEFAULT_SETTINGS).result()
 
 
 if __name__ == "__main__":

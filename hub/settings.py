@@ -1,5 +1,6 @@
 """Process settings, read once from `PORTALHUB_*` environment variables (and `.env`) and passed down."""
 
+import os
 from dataclasses import replace
 
 from pydantic import Field
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     lease_seconds: int = 600
     scheduler_tick_seconds: float = 30.0  # how often every hub process looks for due sources
     scheduler_batch: int = 16  # due sources one tick claims at most (harvested harvest_concurrency at a time)
+    # Worker processes that fingerprint harvests for the story stage while this process stores others
+    # (hub.pipeline.fingerprint_pool); one when the machine has a core to spare, 0 = in the stage itself.
+    fingerprint_workers: int = Field(default_factory=lambda: 1 if (os.cpu_count() or 1) > 1 else 0, ge=0)
 
     # Stories
     # Articles published further apart than this are never one story; it also bounds each lookup in the

@@ -24,6 +24,7 @@ from hub.errors import ConfigError, DropRecord
 from hub.items import Item
 from hub.models import Harvest, HarvestStatus, HarvestTrigger, Source
 from hub.pipeline.fetcher import FetchLog, RecordingFetcher, ReplayFetcher
+from hub.pipeline.fingerprint_pool import Ahead, shared_pool
 from hub.pipeline.normalise import normalise_record
 from hub.pipeline.stories import assign_stories
 from hub.schedule import next_harvest_at
@@ -108,7 +109,10 @@ async def run_harvest(
     collected = await _collect(source, fetcher, stage_ctx, engine, replay=trigger == HarvestTrigger.REPROCESS)
     # The store runs in a worker thread: it waits on the database (SQLite's write lock, PostgreSQL's
     # story lock), and the event loop must meanwhile keep serving the other sources' fetches.
-    finish = partial(_finish, engine, harvest_id, source_id, fetcher=fetcher, dedupe=settings.dedupe())
+    dedupe = settings.dedupe()
+    # Fingerprinted in a worker process while this process stores the other sources' harvests.
+    ahead = await shared_pool(settings.fingerprint_workers).fingerprints(collected.items, dedupe)
+    finish = partial(_finish, engine, harvest_id, source_id, fetcher=fetcher, dedupe=dedupe, ahead=ahead)
     try:
         harvest = await asyncio.to_thread(finish, collected)
     except Exception as exc:  # the store refused: report it on the harvest row, keep the process alive
@@ -188,6 +192,7 @@ def _finish(
     *,
     fetcher: RecordingFetcher | ReplayFetcher,
     dedupe: DedupeSettings,
+    ahead: Ahead | None = None,
 ) -> Harvest:
     """Step 5 (or 4): everything this harvest writes, in one transaction."""
     status = _status(collected, fetcher.log.not_modified)
@@ -200,7 +205,7 @@ def _finish(
                 collected.items, session=session, harvest_id=harvest_id, source_id=source_id, now=now
             )
             # one story per item; see stories.py
-            assign_stories(source_id, harvest_id, session=session, settings=dedupe)
+            assign_stories(source_id, harvest_id, session=session, settings=dedupe, ahead=ahead)
             fetcher.log.commit(source_id, session=session, now=now)
         record_issues(harvest_id, issues, session=session)
         totals = _totals(status, collected, counts, fetcher.log)

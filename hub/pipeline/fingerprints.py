@@ -22,10 +22,12 @@ __all__ = [
     "DOMAIN_KEY_FIELDS",
     "WINDOWED_CONTENT_TYPES",
     "FingerprintCache",
+    "Fingerprinted",
     "domain_keys",
     "index_entry",
     "item_fingerprint",
     "item_fingerprints",
+    "text_of",
 ]
 
 # Content type -> (ladder rung, the `extra` fields whose folded values make its exact key). Documents are
@@ -43,19 +45,20 @@ CACHE_SIZE = 8192
 
 
 class Fingerprinted(Protocol):
-    """The fields of a stored item that its fingerprint reads."""
+    """The fields of an item (stored or not yet) that its fingerprint reads."""
 
-    id: int | None
     title: str
     body_text: str
     summary: str
     url: str
     guid: str | None
-    identity_rule: str
     source_id: str
     published: datetime
     content_type: str
     extra: dict[str, Any]
+
+    @property
+    def identity_rule(self) -> str: ...  # read-only: an `IdentityRule` on items, a plain string in rows
 
 
 def item_fingerprint(item: Fingerprinted, settings: DedupeSettings = DEFAULT_SETTINGS) -> Fingerprint:
@@ -68,10 +71,11 @@ def item_fingerprints(
 ) -> list[Fingerprint]:
     """Fingerprints of stored items, computed together; only identifiers the normaliser trusted become
     exact keys."""
-    return fingerprint_items([_text_of(item) for item in items], settings)
+    return fingerprint_items([text_of(item) for item in items], settings)
 
 
-def _text_of(item: Fingerprinted) -> ItemText:
+def text_of(item: Fingerprinted) -> ItemText:
+    """What the item's fingerprint is made of."""
     rule = item.identity_rule
     return ItemText(
         title=item.title,
@@ -95,7 +99,15 @@ def domain_keys(content_type: str, extra: Mapping[str, object]) -> dict[str, str
     return {rung: "|".join(values)} if all(values) else {}
 
 
-def index_entry(item: Fingerprinted, fingerprint: Fingerprint) -> IndexEntry:
+class Indexed(Protocol):
+    """The fields of a stored item that its index entry reads besides its fingerprint."""
+
+    id: int | None
+    published: datetime
+    content_type: str
+
+
+def index_entry(item: Indexed, fingerprint: Fingerprint) -> IndexEntry:
     """What the dedupe index keeps of a stored item with this fingerprint."""
     return IndexEntry(
         item.id or 0,

@@ -30,11 +30,13 @@ from dedupe import (
 )
 from hub.models import StoryMember
 from hub.pipeline.election import CreditResolver, elect_stories
+from hub.pipeline.fingerprint_pool import Ahead, input_key
 from hub.pipeline.fingerprints import (
     WINDOWED_CONTENT_TYPES,
     FingerprintCache,
     index_entry,
     item_fingerprints,
+    text_of,
 )
 from hub.storage import stories as store
 from hub.storage.dedupe_index import BandProbe, SqlIndex
@@ -63,17 +65,19 @@ def assign_stories(
     session: Session,
     settings: DedupeSettings = DEFAULT_SETTINGS,
     cache: FingerprintCache = _CACHE,
+    ahead: Ahead | None = None,
 ) -> StoryCounts:
     """Steps: 1. take the story lock; 2. the source's items without a story and those this harvest
     changed; 3. fingerprint them and look up the new ones' candidates, all at once; 4. per new item,
     oldest first: best match among its candidates and the batch's items already in a story -> join
     that story or start one; 5. write stories, members and index rows in bulk; 6. elect the canonical
-    original of every story that gained or changed a member."""
+    original of every story that gained or changed a member. `ahead`: fingerprints made beforehand
+    (by `hub.pipeline.fingerprint_pool`, with these settings), taken for the items whose inputs match."""
     store.lock_stories(session=session)
     items = store.items_to_assign(source_id, harvest_id, session=session)
     if not items:
         return StoryCounts()
-    batch = _Batch(items, session=session, settings=settings, cache=cache)
+    batch = _Batch(items, session=session, settings=settings, cache=cache, ahead=ahead or {})
     started, joined = batch.decide()
     touched = batch.write(started, joined)
     elect_stories(touched, batch.resolver, session=session, now=batch.now)
@@ -88,9 +92,15 @@ class _Batch:
     """One harvest's items on their way into stories; story ids below zero are stories not written yet."""
 
     def __init__(
-        self, items: list[Row[Any]], *, session: Session, settings: DedupeSettings, cache: FingerprintCache
+        self,
+        items: list[Row[Any]],
+        *,
+        session: Session,
+        settings: DedupeSettings,
+        cache: FingerprintCache,
+        ahead: Ahead,
     ) -> None:
-        self.session, self.settings, self.cache = session, settings, cache
+        self.session, self.settings, self.cache, self.ahead = session, settings, cache, ahead
         self.settings_token = cache.settings_token(settings)
         self.now = datetime.now(UTC)
         self.index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
@@ -205,12 +215,17 @@ class _Batch:
         return (item_id, item.version, item.content_hash, self.settings_token)
 
     def _fingerprints(self, items: Iterable[Any]) -> dict[int, Fingerprint]:
-        """Item id -> fingerprint: from the cache, the others computed together and cached."""
+        """Item id -> fingerprint: from the cache or those made ahead, the others computed together;
+        all cached."""
         found: dict[int, Fingerprint] = {}
         missing: list[tuple[tuple[object, ...], Any]] = []
         for item in items:
             key = self._key(item.id, item)
             cached = self.cache.get(key)
+            if cached is None and self.ahead:
+                cached = self.ahead.get(input_key(text_of(item)))
+                if cached is not None:
+                    self.cache.put(key, cached)
             if cached is None:
                 missing.append((key, item))
             else:
