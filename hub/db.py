@@ -88,15 +88,16 @@ def upgrade_database(url: str) -> None:
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
-    on_disk = bool(url.database) and url.database != ":memory:" and not str(url.database).startswith("file:")
+    database = url.database or ""
+    on_disk = database not in ("", ":memory:") and not database.startswith("file:")
     if on_disk:
-        Path(str(url.database)).parent.mkdir(parents=True, exist_ok=True)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_on_connect)
     # pysqlite's own transaction handling defers BEGIN oddly; emit it ourselves (SQLAlchemy's recipe).
     event.listen(engine, "begin", _sqlite_begin)
     if on_disk:  # checkpoints off the commits (see hub.checkpoint); an in-memory database has no log
-        event.listen(engine, "commit", Checkpointer(str(url.database)).nudge)
+        event.listen(engine, "commit", Checkpointer(str(Path(database).resolve())).nudge)
     return engine
 
 
