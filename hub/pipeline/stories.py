@@ -77,7 +77,7 @@ def assign_stories(
     items = store.items_to_assign(source_id, harvest_id, session=session)
     if not items:
         return StoryCounts()
-    batch = _Batch(items, session=session, settings=settings, cache=cache, ahead=ahead or {})
+    batch = _Batch(items, session=session, settings=settings, cache=cache, ahead=ahead)
     started, joined = batch.decide()
     touched = batch.write(started, joined)
     elect_stories(touched, batch.resolver, session=session, now=batch.now)
@@ -98,9 +98,9 @@ class _Batch:
         session: Session,
         settings: DedupeSettings,
         cache: FingerprintCache,
-        ahead: Ahead,
+        ahead: Ahead | None,
     ) -> None:
-        self.session, self.settings, self.cache, self.ahead = session, settings, cache, ahead
+        self.session, self.settings, self.cache = session, settings, cache
         self.settings_token = cache.settings_token(settings)
         self.now = datetime.now(UTC)
         self.index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
@@ -108,7 +108,7 @@ class _Batch:
         self.items = {item.id: item for item in items}
         self.kept = [item for item in items if item.story_id is not None]
         self.fresh = [item for item in items if item.story_id is None]
-        self.prints = self._fingerprints(items)
+        self.prints = self._fingerprints(items, ahead)
         self.story_of: dict[int, int] = {item.id: item.story_id for item in self.kept}
         self.local: MemoryIndex[int] = MemoryIndex()  # the batch's items already in a story
         self.local_keys: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
@@ -214,16 +214,16 @@ class _Batch:
     def _key(self, item_id: int, item: Any) -> tuple[object, ...]:
         return (item_id, item.version, item.content_hash, self.settings_token)
 
-    def _fingerprints(self, items: Iterable[Any]) -> dict[int, Fingerprint]:
-        """Item id -> fingerprint: from the cache or those made ahead, the others computed together;
-        all cached."""
+    def _fingerprints(self, items: Iterable[Any], ahead: Ahead | None = None) -> dict[int, Fingerprint]:
+        """Item id -> fingerprint: from the cache or those made ahead (for the harvest's own items),
+        the others computed together; all cached."""
         found: dict[int, Fingerprint] = {}
         missing: list[tuple[tuple[object, ...], Any]] = []
         for item in items:
             key = self._key(item.id, item)
             cached = self.cache.get(key)
-            if cached is None and self.ahead:
-                cached = self.ahead.get(input_key(text_of(item)))
+            if cached is None and ahead:
+                cached = ahead.get(input_key(text_of(item)))
                 if cached is not None:
                     self.cache.put(key, cached)
             if cached is None:
