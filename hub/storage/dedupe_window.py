@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from dedupe.bandmap import I64, BandHits, BandMap
 from hub.models import DedupeGeneration, DedupeSketch, table_of
@@ -39,9 +39,17 @@ _KEPT_WINDOWS = 4
 # The window held in memory reaches this many windows back from the newest article: a harvest's articles
 # are mostly recent, and one published up to a window before the newest is still answered from memory.
 _WINDOWS_HELD = 2
-_CHUNK_ROWS = 65_536  # sketch rows read and bucketed at a time while loading
+_CHUNK_ROWS = 65_536  # sketch rows read and bucketed at a time (loading, catching up)
 _SKETCH = table_of(DedupeSketch)
 _GENERATION = table_of(DedupeGeneration)
+_ROW_COLUMNS = (_SKETCH.c.seq, _SKETCH.c.item_id, _SKETCH.c.published_epoch, _SKETCH.c.bands)
+# `rows` sketch rows from `start` on (the last row read, or 0), articles' and others', for `_catch_up`.
+_APPENDED = (
+    select(*_ROW_COLUMNS)
+    .where(_SKETCH.c.seq >= bindparam("start"))
+    .order_by(_SKETCH.c.seq)
+    .limit(bindparam("rows"))
+)
 
 
 class WindowBands:
@@ -78,10 +86,8 @@ class WindowBands:
 
     def _refresh(self, connection: Connection, *, now: int, reach: int) -> None:
         token = _token(connection)
-        if token != self._token or not self._last_row_unchanged(connection):
+        if token != self._token or not self._catch_up(connection):
             self._load(connection, token, now=now, reach=reach)
-        else:
-            self._catch_up(connection)
         self._advance(now=now, reach=reach)
 
     def _load(self, connection: Connection, token: str, *, now: int, reach: int) -> None:
@@ -100,17 +106,31 @@ class WindowBands:
         item = connection.execute(select(_SKETCH.c.item_id).where(_SKETCH.c.seq == last)).scalar()
         self._last = (int(last), int(item)) if item is not None else None
 
-    def _catch_up(self, connection: Connection) -> None:
-        """The rows appended since the last one read, a chunk at a time: new articles, and new sketches
-        of known items (which replace their earlier bands, or remove them when the item is no longer an
-        article)."""
-        after = self._last[0] if self._last else 0
+    def _catch_up(self, connection: Connection) -> bool:
+        """Read the rows appended since the last one read: new articles, and new sketches of known items
+        (which replace their earlier bands, or remove them when the item is no longer an article).
+        False, having read nothing, when the last row read is gone or another (SQLite reuses `seq`
+        values after a rollback): the caller loads anew.
+
+        Runs before every lookup, so it costs one plain query when few rows came (a server-side cursor,
+        as loading uses, takes several round trips): each query starts at the last row read, which
+        checks it and carries on from it, a chunk at a time."""
         floor = self.floor if self.floor is not None else np.iinfo(np.int64).min
-        for rows in _read(connection, _SKETCH.c.seq > after, windowed_only=False):
+        while True:
+            start = self._last[0] if self._last else 0
+            rows = connection.execute(_APPENDED, {"start": start, "rows": _CHUNK_ROWS + 1}).all()
+            if self._last is not None:
+                if not rows or (rows[0].seq, rows[0].item_id) != self._last:
+                    return False
+                rows = rows[1:]
+            if not rows:
+                return True
             self._last = (int(rows[-1].seq), int(rows[-1].item_id))
             self.bands.discard([row.item_id for row in rows])
             held = [row for row in rows if row.bands is not None and row.published_epoch >= floor]
             self._note_newest(_add_rows(self.bands, held))
+            if len(rows) < _CHUNK_ROWS:
+                return True
 
     def _advance(self, *, now: int, reach: int) -> None:
         """Move the floor forward a window at a time as newer articles arrive, forgetting older ones."""
@@ -124,13 +144,6 @@ class WindowBands:
     def _note_newest(self, newest: int | None) -> None:
         if newest is not None and (self._newest is None or newest > self._newest):
             self._newest = newest
-
-    def _last_row_unchanged(self, connection: Connection) -> bool:
-        if self._last is None:
-            return True
-        seq, item_id = self._last
-        found = connection.execute(select(_SKETCH.c.item_id).where(_SKETCH.c.seq == seq)).scalar()
-        return found == item_id
 
 
 def window_of(connection: Connection) -> WindowBands:
@@ -168,13 +181,10 @@ def _token(connection: Connection) -> str:
     return str(token)
 
 
-def _read(connection: Connection, condition: Any, *, windowed_only: bool = True) -> Iterator[Sequence[Any]]:
-    """Sketch rows (seq, item id, publication, bands) in order of seq, a chunk at a time: loading a
-    million articles holds one chunk's rows in memory, not a million."""
-    columns = (_SKETCH.c.seq, _SKETCH.c.item_id, _SKETCH.c.published_epoch, _SKETCH.c.bands)
-    query = select(*columns).where(condition)
-    if windowed_only:
-        query = query.where(_SKETCH.c.bands.is_not(None))
+def _read(connection: Connection, condition: Any) -> Iterator[Sequence[Any]]:
+    """Article sketch rows (seq, item id, publication, bands) in order of seq, a chunk at a time:
+    loading a million articles holds one chunk's rows in memory, not a million."""
+    query = select(*_ROW_COLUMNS).where(condition, _SKETCH.c.bands.is_not(None))
     # yield_per streams (a server-side cursor on PostgreSQL) instead of fetching every row first.
     ordered = query.order_by(_SKETCH.c.seq).execution_options(yield_per=_CHUNK_ROWS)
     yield from connection.execute(ordered).partitions()

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import numpy as np
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from hub.storage import dedupe_window
 from hub.storage.dedupe_index import IndexEntry, SqlIndex
 from hub.storage.dedupe_window import WindowBands
 from tests.conftest import NOW
@@ -48,6 +50,19 @@ def test_articles_another_process_appends_are_found_without_reloading(engine: En
     assert _found(window, engine, A) == {1, 2}
     assert _found(window, engine, B) == {3}
     assert window.bands is loaded  # read the new rows only
+
+
+def test_many_appended_rows_are_read_a_chunk_at_a_time(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dedupe_window, "_CHUNK_ROWS", 2)
+    window = WindowBands()
+    _write(engine, _article(1, A))
+    assert _found(window, engine, A) == {1}
+    loaded = window.bands
+    _write(engine, *(_article(item_id, A if item_id % 2 else B) for item_id in range(2, 9)))
+    assert (_found(window, engine, A), _found(window, engine, B)) == ({1, 3, 5, 7}, {2, 4, 6, 8})
+    assert window.bands is loaded
 
 
 def test_bands_another_process_replaced_stop_matching(engine: Engine) -> None:
