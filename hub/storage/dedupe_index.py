@@ -11,7 +11,6 @@ document, service) are found the same way, by digest, whenever they were stored.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +26,7 @@ from sqlmodel import Session
 from dedupe.fingerprint import U64
 from hub.models import DedupeBand, DedupeKey, DedupeSketch
 from hub.storage import dedupe_sql
+from hub.storage.bulk import bound_values
 from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
 from hub.storage.dedupe_window import bump_generation, window_of
 
@@ -148,10 +148,8 @@ class SqlIndex:
     def sketches(self, item_ids: Collection[int]) -> dict[int, tuple[U64, int]]:
         """Item id -> (MinHash signature, shingle count), for the items that have one."""
         found: dict[int, tuple[U64, int]] = {}
-        for chunk in _chunks(sorted(item_ids)):
-            for row in self._run(dedupe_sql.sketch_lookup(), {"wanted": chunk}):
-                if not row.signature:
-                    continue
+        for row in self._lookup(dedupe_sql.sketch_lookup(self._postgresql), sorted(item_ids)):
+            if row.signature:
                 signature = np.frombuffer(row.signature, dtype="<u4").astype(np.uint64)
                 found[row.item_id] = (signature, row.shingle_count)
         return found
@@ -189,9 +187,7 @@ class SqlIndex:
     def _lookup(self, statement: Select[Any], values: Sequence[object]) -> Iterator[Any]:
         if not values:
             return iter(())
-        # One parameter holding every value: SQLite reads a JSON array, PostgreSQL an array.
-        bound = list(values) if self._postgresql else json.dumps(values)
-        return iter(self._run(statement, {"values": bound}))
+        return iter(self._run(statement, {"values": bound_values(values, postgresql=self._postgresql)}))
 
     @property
     def _postgresql(self) -> bool:

@@ -10,26 +10,21 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    BigInteger,
-    ColumnElement,
     Connection,
     Delete,
     Insert,
     Select,
-    String,
-    any_,
     bindparam,
     delete,
     func,
     insert,
     literal_column,
     select,
-    text,
 )
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.types import TypeEngine
 
 from hub.models import DedupeBand, DedupeKey, DedupeSketch, table_of
+from hub.storage.bulk import one_of
 
 __all__ = [
     "INDEX_COLUMNS",
@@ -74,30 +69,21 @@ def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object
 def band_lookup(postgresql: bool) -> Select[Any]:
     table = table_of(DedupeBand)
     columns = (table.c.band_no, table.c.band_hash, table.c.item_id)
-    return select(*columns).where(_one_of(table.c.band_hash, BigInteger(), postgresql=postgresql))
+    return select(*columns).where(one_of(table.c.band_hash, postgresql=postgresql))
 
 
 @lru_cache(maxsize=2)
 def key_lookup(postgresql: bool) -> Select[Any]:
     table = table_of(DedupeKey)
     columns = (table.c.kind, table.c.key, table.c.item_id)
-    return select(*columns).where(_one_of(table.c.key, String(), postgresql=postgresql))
+    return select(*columns).where(one_of(table.c.key, postgresql=postgresql))
 
 
-def _one_of(
-    column: ColumnElement[Any], item_type: TypeEngine[Any], *, postgresql: bool
-) -> ColumnElement[bool]:
-    """`column` equals one of the values bound as `values` (an index probe per value on both databases)."""
-    if postgresql:
-        return column == any_(bindparam("values", type_=ARRAY(item_type)))
-    return column.in_(text("SELECT value FROM json_each(:values)").columns(column))
-
-
-@lru_cache(maxsize=1)
-def sketch_lookup() -> Select[Any]:
+@lru_cache(maxsize=2)
+def sketch_lookup(postgresql: bool) -> Select[Any]:
     table = table_of(DedupeSketch)
     columns = (table.c.item_id, table.c.signature, table.c.shingle_count)
-    return select(*columns).where(table.c.item_id.in_(bindparam("wanted", expanding=True)))
+    return select(*columns).where(one_of(table.c.item_id, postgresql=postgresql))
 
 
 @lru_cache(maxsize=4)

@@ -10,13 +10,15 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Select, bindparam, delete, false, insert, or_, select, text, update
+from sqlalchemy import Row, Select, delete, false, insert, or_, select, text, update
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
 from hub.models import EditorDecision, ElectedBy, Source, StoredItem, Story, StoryMember, table_of
+from hub.storage.bulk import bound_values, one_of, update_rows
 
 __all__ = [
     "FINGERPRINT_COLUMNS",
@@ -115,19 +117,11 @@ def items_to_assign(source_id: str, harvest_id: int, *, session: Session) -> lis
 
 def set_story_ids(stories: Mapping[int, tuple[int, bool]], *, session: Session) -> None:
     """Item id -> (story id, canonical?), in one multi-row update."""
-    if not stories:
-        return
-    table = table_of(StoredItem)
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("item_id"))
-        .values(story_id=bindparam("story"), is_canonical=bindparam("canonical"))
-    )
     rows = [
-        {"item_id": item_id, "story": story_id, "canonical": canonical}
+        {"id": item_id, "story_id": story_id, "is_canonical": canonical}
         for item_id, (story_id, canonical) in stories.items()
     ]
-    session.connection().execute(statement, rows)
+    update_rows(session.connection(), table_of(StoredItem), "id", rows)
 
 
 def candidate_rows(item_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
@@ -228,23 +222,11 @@ def elections_of(story_ids: Collection[int], *, session: Session) -> dict[int, R
 def set_elections(elected: Mapping[int, tuple[int | None, str]], *, session: Session, now: datetime) -> None:
     """Story id -> (canonical item id, the rule that chose it), in one multi-row update. A Core
     statement: ORM objects of these stories that the session holds are the caller's to expire."""
-    if not elected:
-        return
-    stories = table_of(Story)
-    statement = (
-        update(stories)
-        .where(stories.c.id == bindparam("story"))
-        .values(
-            canonical_item_id=bindparam("item"),
-            elected_by=bindparam("rule"),
-            updated_at=bindparam("now"),
-        )
-    )
     rows = [
-        {"story": story_id, "item": item_id, "rule": rule, "now": now}
+        {"id": story_id, "canonical_item_id": item_id, "elected_by": rule, "updated_at": now}
         for story_id, (item_id, rule) in elected.items()
     ]
-    session.execute(statement, rows)
+    update_rows(session.connection(), table_of(Story), "id", rows)
 
 
 def set_canonical_flags(story_ids: Collection[int], canonical: Collection[int], *, session: Session) -> None:
@@ -315,8 +297,17 @@ def _of_members(query: Select[*Columns], story_ids: Collection[int]) -> Select[*
     )
 
 
-def _rows_by_id(columns: Sequence[Any], item_ids: Collection[int], session: Session) -> dict[int, Row[Any]]:
+def _rows_by_id(columns: tuple[Any, ...], item_ids: Collection[int], session: Session) -> dict[int, Row[Any]]:
     if not item_ids:
         return {}
-    query = select(*columns).where(col(StoredItem.id).in_(sorted(item_ids)))
-    return {row.id: row for row in session.execute(query)}
+    postgresql = is_postgresql(session)
+    query = _by_id(columns, postgresql=postgresql)
+    values = bound_values(sorted(item_ids), postgresql=postgresql)
+    return {row.id: row for row in session.execute(query, {"values": values})}
+
+
+@lru_cache(maxsize=8)
+def _by_id(columns: tuple[Any, ...], *, postgresql: bool) -> Select[Any]:
+    """The columns of the stored items whose ids are bound as one parameter (a harvest asks for a
+    thousand-odd candidates)."""
+    return select(*columns).where(one_of(table_of(StoredItem).c.id, postgresql=postgresql))

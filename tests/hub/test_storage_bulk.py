@@ -1,0 +1,60 @@
+"""Many values in one parameter find exactly the rows holding them; rows updated by key in one statement
+set exactly the rows named, with their types (time zones included) kept; on both databases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from hub.models import Story, table_of
+from hub.storage.bulk import bound_values, one_of, update_rows
+from tests.conftest import NOW
+
+STORIES = table_of(Story)
+
+
+def _stories(session: Session, count: int) -> list[int]:
+    rows = [
+        {"content_type": "article", "elected_by": "earliest", "created_at": NOW, "updated_at": NOW}
+        for _ in range(count)
+    ]
+    return [row.id for row in session.execute(insert(STORIES).returning(STORIES.c.id), rows)]
+
+
+def test_each_row_named_gets_its_own_values_and_the_others_keep_theirs(session: Session) -> None:
+    first, second, untouched = _stories(session, 3)
+    later = NOW + timedelta(hours=7)
+    update_rows(
+        session.connection(),
+        STORIES,
+        "id",
+        [
+            {"id": first, "elected_by": "credited", "updated_at": later},
+            {"id": second, "elected_by": "priority", "updated_at": later + timedelta(minutes=1)},
+        ],
+    )
+    found = {row.id: (row.elected_by, row.updated_at) for row in session.execute(select(STORIES))}
+    assert found == {
+        first: ("credited", later),
+        second: ("priority", later + timedelta(minutes=1)),
+        untouched: ("earliest", NOW),
+    }
+
+
+def test_no_rows_changes_nothing(session: Session) -> None:
+    _stories(session, 1)
+    update_rows(session.connection(), STORIES, "id", [])
+    assert session.execute(select(STORIES.c.elected_by)).scalars().all() == ["earliest"]
+
+
+def test_thousands_of_values_are_looked_up_in_one_parameter(session: Session) -> None:
+    ids = _stories(session, 5)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    asked = [ids[1], ids[3], *range(10**6, 10**6 + 5000)]  # far past any limit on bound parameters
+    query = select(STORIES.c.id).where(one_of(STORIES.c.id, postgresql=postgresql))
+
+    found = session.execute(query, {"values": bound_values(asked, postgresql=postgresql)}).scalars()
+
+    assert sorted(found) == [ids[1], ids[3]]
