@@ -66,6 +66,11 @@ class Fingerprint:
     source_id: str | None = None
 
     @cached_property
+    def ladder(self) -> tuple[tuple[str, str], ...]:
+        """(rung, key) pairs in ladder order; kept, as every step of a harvest asks for them."""
+        return tuple((rung, self.keys[rung]) for rung, _ in KEY_LADDER if rung in self.keys)
+
+    @cached_property
     def facts(self) -> Facts:
         """Extracted on first use: only pairs that already look alike need them (most items never do)."""
         return extract_facts(self.text, self.fact_context)
@@ -148,7 +153,7 @@ def fingerprint_items(
 
 def exact_keys(fingerprint: Fingerprint) -> tuple[tuple[str, str], ...]:
     """(rung, key) pairs in ladder order, for an exact-key table beside the band index."""
-    return tuple((rung, fingerprint.keys[rung]) for rung, _ in KEY_LADDER if rung in fingerprint.keys)
+    return fingerprint.ladder
 
 
 def compare(a: Fingerprint, b: Fingerprint, settings: DedupeSettings = DEFAULT_SETTINGS) -> Match:

@@ -1,11 +1,12 @@
 """A harvest's fingerprints made in a worker process, ahead of its story stage.
 
-Fingerprinting (matching text, folded tokens, shingles, signatures, band keys) is a pure function of an
-item's text and about a third of the story stage's work per item. A hub harvests several sources at
-once: the event loop hands one harvest's items to the worker process and, while they are fingerprinted
-on another core, runs the other harvests' store and story stage. The stage takes the fingerprints by the
-key of their inputs (`input_key`); any it lacks (the pool off, broken or refusing a batch) it makes
-itself, so the pool changes where the work runs, never what the stage decides.
+Fingerprinting (matching text, folded tokens, shingles, signatures, band keys, and the facts that veto
+look-alikes) is a pure function of an item's text and about a third of the story stage's work per item.
+A hub harvests several sources at once: the event loop hands one harvest's items to the worker process
+and, while they are fingerprinted on another core, runs the other harvests' store and story stage. The
+stage takes the fingerprints by the key of their inputs (`input_key`); any it lacks (the pool off,
+broken or refusing a batch) it makes itself, so the pool changes where the work runs, never what the
+stage decides.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from dedupe import DedupeSettings, Fingerprint, ItemText, fingerprint_items
 from hub.pipeline.fingerprints import Fingerprinted, text_of
 
-__all__ = ["Ahead", "FingerprintPool", "Pending", "input_key", "shared_pool"]
+__all__ = ["Ahead", "FingerprintPool", "Pending", "fingerprints_with_facts", "input_key", "shared_pool"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,16 @@ def input_key(text: ItemText) -> InputKey:
     body = text.body if isinstance(text.body, str) else tuple(text.body)
     keys = tuple(sorted(text.keys.items()))
     return (text.title, body, text.url, text.guid, text.source_id, text.published, keys)
+
+
+def fingerprints_with_facts(texts: Sequence[ItemText], settings: DedupeSettings) -> list[Fingerprint]:
+    """What the worker makes: the fingerprints with their facts. The stage reads the facts of every
+    pair that looks alike (a copy and its original); extracted here, they come with the fingerprint
+    and stay cached with it, for the copies of later harvests too."""
+    made = fingerprint_items(texts, settings)
+    for fingerprint in made:
+        _ = fingerprint.facts
+    return made
 
 
 class FingerprintPool:
@@ -52,7 +63,7 @@ class FingerprintPool:
         texts = [text_of(item) for item in items]
         executor = self._started()
         try:
-            return Pending(self, texts, executor.submit(fingerprint_items, texts, settings), executor)
+            return Pending(self, texts, executor.submit(fingerprints_with_facts, texts, settings), executor)
         except (BrokenProcessPool, RuntimeError) as exc:  # broken, or shut down meanwhile
             logger.warning("the fingerprint worker is gone (%s); the stage makes its own", exc)
             self.forget(executor)

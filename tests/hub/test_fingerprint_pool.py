@@ -75,12 +75,16 @@ def _harvest(session: Session, source_id: str, item: Item, ahead: Any, cache: Fi
     session.commit()
 
 
-def test_a_worker_makes_the_fingerprints_the_stage_would(pool: FingerprintPool) -> None:
+def test_a_worker_makes_the_fingerprints_and_facts_the_stage_would(pool: FingerprintPool) -> None:
     ahead = pool.submit([ORIGINAL, REPUBLISHED], DEFAULT_SETTINGS).result()
 
     assert len(ahead) == 2
     for item in (ORIGINAL, REPUBLISHED):
-        assert _same(ahead[input_key(text_of(item))], item_fingerprint(item))
+        made, own = ahead[input_key(text_of(item))], item_fingerprint(item)
+        assert _same(made, own)
+        # The facts came extracted, the same as the stage's.
+        assert made.__dict__["facts"] == own.facts
+        assert made.facts.slots
 
 
 def test_a_pool_that_is_off_answers_at_once_with_nothing() -> None:
