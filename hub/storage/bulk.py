@@ -4,8 +4,8 @@ Why: the story stage looks up a thousand-odd candidates and updates some fifty i
 harvest. An IN list of a thousand parameters costs more to render, send and parse than the lookup
 takes: the values travel as one parameter (an array on PostgreSQL, a JSON array SQLite reads with
 `json_each`). An executemany costs SQLite nothing (it runs in process), but on PostgreSQL it is one
-statement per row on the server; one `UPDATE ... FROM unnest(...)` over a column array each does them
-all at once.
+statement per row on the server; one `INSERT ... SELECT FROM unnest(...)` or `UPDATE ... FROM
+unnest(...)` over a column array each does them all at once.
 """
 
 from __future__ import annotations
@@ -15,9 +15,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Connection, Table, Update, any_, bindparam, func, text, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Insert,
+    Table,
+    Update,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 
-__all__ = ["bound_values", "one_of", "update_rows"]
+__all__ = ["bound_values", "insert_rows", "one_of", "unnest_insert", "update_rows"]
 
 
 def one_of(column: ColumnElement[Any], *, postgresql: bool) -> ColumnElement[bool]:
@@ -31,6 +46,24 @@ def one_of(column: ColumnElement[Any], *, postgresql: bool) -> ColumnElement[boo
 def bound_values(values: Iterable[object], *, postgresql: bool) -> object:
     """The parameter of `one_of` holding `values`."""
     return list(values) if postgresql else json.dumps(list(values))
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows that all name the same columns."""
+    if not rows:
+        return
+    names = tuple(rows[0])
+    if connection.dialect.name == "postgresql":
+        connection.execute(unnest_insert(table, names), {name: [row[name] for row in rows] for name in names})
+    else:
+        connection.execute(insert(table), list(rows))
+
+
+@lru_cache(maxsize=16)
+def unnest_insert(table: Table, names: tuple[str, ...]) -> Insert:
+    """PostgreSQL: INSERT ... SELECT * FROM unnest(:column_1, ...), one array parameter per column."""
+    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
+    return insert(table).from_select(names, select(literal_column("*")).select_from(func.unnest(*arrays)))
 
 
 def update_rows(connection: Connection, table: Table, key: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -9,22 +9,18 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Connection,
     Delete,
-    Insert,
     Select,
     bindparam,
     delete,
-    func,
     insert,
-    literal_column,
     select,
 )
 from sqlalchemy.dialects import sqlite
 
 from hub.models import DedupeBand, DedupeKey, DedupeSketch, table_of
-from hub.storage.bulk import one_of
+from hub.storage.bulk import one_of, unnest_insert
 
 __all__ = [
     "INDEX_COLUMNS",
@@ -55,7 +51,7 @@ def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object
     names = INDEX_COLUMNS[model]
     if connection.dialect.name == "postgresql":
         columns = dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
-        connection.execute(_unnest_insert(model), columns)
+        connection.execute(unnest_insert(table_of(model), names), columns)
     else:
         connection.exec_driver_sql(_positional_insert(model), list(rows))
 
@@ -84,14 +80,6 @@ def sketch_lookup(postgresql: bool) -> Select[Any]:
     table = table_of(DedupeSketch)
     columns = (table.c.item_id, table.c.signature, table.c.shingle_count)
     return select(*columns).where(one_of(table.c.item_id, postgresql=postgresql))
-
-
-@lru_cache(maxsize=4)
-def _unnest_insert(model: type) -> Insert:
-    """PostgreSQL: INSERT ... SELECT * FROM unnest(:column_1, ...), one array parameter per column."""
-    table, names = table_of(model), INDEX_COLUMNS[model]
-    arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
-    return insert(table).from_select(names, select(literal_column("*")).select_from(func.unnest(*arrays)))
 
 
 @lru_cache(maxsize=4)

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 
 from hub.db import is_postgresql
 from hub.models import EditorDecision, ElectedBy, Source, StoredItem, Story, StoryMember, table_of
-from hub.storage.bulk import bound_values, one_of, update_rows
+from hub.storage.bulk import bound_values, insert_rows, one_of, update_rows
 
 __all__ = [
     "FINGERPRINT_COLUMNS",
@@ -165,7 +165,7 @@ def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> No
     ids = [member["item_id"] for member in members]
     table = table_of(StoryMember)
     session.execute(delete(table).where(table.c.item_id.in_(ids)))
-    session.execute(insert(table), list(members))
+    insert_rows(session.connection(), table, members)
 
 
 def start_story(item: StoredItem, *, session: Session, now: datetime) -> int:
@@ -230,12 +230,15 @@ def set_elections(elected: Mapping[int, tuple[int | None, str]], *, session: Ses
 
 
 def set_canonical_flags(story_ids: Collection[int], canonical: Collection[int], *, session: Session) -> None:
-    """`is_canonical` of every item of the stories: true for the `canonical` ids, false for the rest."""
+    """`is_canonical` of every item of the stories: true for the `canonical` ids, false for the rest.
+    Only rows whose flag changes are written: an update writes a new row version on PostgreSQL, with an
+    entry in every index of the table, even when its values stay the same."""
     if not story_ids:
         return
     items = table_of(StoredItem)
     flag = items.c.id.in_(sorted(canonical)) if canonical else false()
-    session.execute(update(items).where(items.c.story_id.in_(sorted(story_ids))).values(is_canonical=flag))
+    changing = items.c.story_id.in_(sorted(story_ids)) & items.c.is_canonical.is_distinct_from(flag)
+    session.execute(update(items).where(changing).values(is_canonical=flag))
 
 
 def move_members(from_story: int, to_story: int, *, session: Session, now: datetime) -> None:

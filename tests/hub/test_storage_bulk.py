@@ -1,5 +1,5 @@
-"""Many values in one parameter find exactly the rows holding them; rows updated by key in one statement
-set exactly the rows named, with their types (time zones included) kept; on both databases."""
+"""Many values in one parameter find exactly the rows holding them; rows inserted, or updated by key, in
+one statement are written exactly as given, types (time zones included) kept; on both databases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from hub.models import Story, table_of
-from hub.storage.bulk import bound_values, one_of, update_rows
+from hub.storage.bulk import bound_values, insert_rows, one_of, update_rows
 from tests.conftest import NOW
 
 STORIES = table_of(Story)
@@ -58,3 +58,16 @@ def test_thousands_of_values_are_looked_up_in_one_parameter(session: Session) ->
     found = session.execute(query, {"values": bound_values(asked, postgresql=postgresql)}).scalars()
 
     assert sorted(found) == [ids[1], ids[3]]
+
+
+def test_rows_inserted_in_one_statement_read_back_as_given(session: Session) -> None:
+    later = NOW + timedelta(days=1, hours=7)
+    rows = [
+        {"content_type": "article", "elected_by": "earliest", "created_at": NOW, "updated_at": NOW},
+        {"content_type": "document", "elected_by": "credited", "created_at": NOW, "updated_at": later},
+    ]
+
+    insert_rows(session.connection(), STORIES, rows)
+
+    found = session.execute(select(STORIES.c.content_type, STORIES.c.elected_by, STORIES.c.updated_at))
+    assert sorted(found) == [("article", "earliest", NOW), ("document", "credited", later)]
