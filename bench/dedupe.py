@@ -444,7 +444,7 @@ def _report(phase: str, m: Measured) -> None:
     print(
         f"  {phase:>12}: stage {m.items_per_s:,.0f} items/s ({m.cpu_ms:.2f} ms CPU/item),"
         f" with its commit {m.committed_per_s:,.0f} items/s ({m.committed_cpu_ms:.2f} ms CPU/item),"
-        f" lookup {m.lookup_ms:.2f} ms/item | copies found {m.matched_copies}/{m.copies},"
+        f" lookup {m.lookup_ms:.3f} ms/item | copies found {m.matched_copies}/{m.copies},"
         f" wrong merges {m.wrong} | peak RSS {peak:,.0f} MB",
         flush=True,
     )
