@@ -76,7 +76,12 @@ class Checkpointer:
             uri = f"file:{quote(self.path)}?mode=rw"
             with closing(sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)) as connection:
                 busy, log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        except sqlite3.Error as exc:  # the writers' backstop checkpoint still bounds the log
-            logger.warning("background checkpoint of %s failed: %s", self.path, exc)
+        except sqlite3.Error as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+                # Another connection checkpoints right now (a writer's backstop, another process's
+                # thread) or holds the database: it does the copying, and the next commit nudges again.
+                logger.debug("background checkpoint of %s skipped: %s", self.path, exc)
+            else:  # the writers' backstop checkpoint still bounds the log
+                logger.warning("background checkpoint of %s failed: %s", self.path, exc)
             return
         self.last = (busy, log, copied)

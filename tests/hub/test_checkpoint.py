@@ -106,3 +106,26 @@ def test_a_database_removed_meanwhile_is_logged_and_not_created_again(
     assert not database.exists()
     assert checkpointer.last is None
     assert any("background checkpoint" in record.getMessage() for record in caplog.records)
+
+
+def test_a_database_another_connection_holds_is_skipped_quietly_and_checkpointed_later(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = tmp_path / "hub.db"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("PRAGMA wal_autocheckpoint=0")
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")  # held from its first write until it closes
+    holder.execute("CREATE TABLE tin (tieu_de TEXT)")
+    holder.execute("INSERT INTO tin VALUES ('Thông báo lịch tiếp công dân tháng 12')")
+    checkpointer = Checkpointer(str(database), settle=0.01, idle=0.05)
+
+    with caplog.at_level(logging.DEBUG, logger="hub.checkpoint"):
+        checkpointer.nudge()
+        assert _eventually(lambda: not checkpointer.running)
+    holder.close()
+    checkpointer.nudge()
+
+    assert [record.levelname for record in caplog.records] == ["DEBUG"]
+    assert "skipped" in caplog.records[0].getMessage()
+    assert _eventually(lambda: checkpointer.last is not None)
