@@ -51,7 +51,7 @@ from hub.pipeline.fingerprints import index_entry, item_fingerprint
 from hub.pipeline.stories import assign_stories
 from hub.settings import Settings
 from hub.storage.dedupe_index import SqlIndex, index_rows
-from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
+from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_index_rows
 from hub.storage.dedupe_window import drop_windows, window_of
 from hub.storage.harvests import open_harvest
 from hub.storage.items import store_items
@@ -264,7 +264,7 @@ def _insert(engine: Engine, rows: dict[str, list[Any]]) -> None:
     with engine.begin() as connection:
         for name, model in TABLES.items():
             if model in INDEX_COLUMNS:  # tuples, as the story stage writes them
-                insert_rows(connection, model, rows[name])
+                insert_index_rows(connection, model, rows[name])
             else:
                 connection.execute(insert(model.__table__), rows[name])  # type: ignore[attr-defined]
 

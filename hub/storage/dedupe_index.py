@@ -27,7 +27,7 @@ from dedupe.fingerprint import U64
 from hub.models import DedupeBand, DedupeKey, DedupeSketch
 from hub.storage import dedupe_sql
 from hub.storage.bulk import bound_values
-from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_rows
+from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_index_rows
 from hub.storage.dedupe_window import bump_generation, window_of
 
 __all__ = ["BandProbe", "IndexEntry", "SqlIndex", "index_rows", "key_digest"]
@@ -84,7 +84,7 @@ class SqlIndex:
         """Index items not indexed yet (new items: nothing to replace), one bulk insert per table."""
         connection = self.session.connection()
         for model, rows in index_rows(entries).items():
-            insert_rows(connection, model, rows)
+            insert_index_rows(connection, model, rows)
 
     def candidates(self, bands: Sequence[int], around: datetime | None = None) -> set[int]:
         """Items sharing at least one band, published within the window around `around` when given."""

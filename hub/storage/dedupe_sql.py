@@ -26,7 +26,7 @@ __all__ = [
     "INDEX_COLUMNS",
     "band_lookup",
     "forget",
-    "insert_rows",
+    "insert_index_rows",
     "key_lookup",
     "sketch_lookup",
 ]
@@ -39,7 +39,7 @@ INDEX_COLUMNS: dict[type, tuple[str, ...]] = {
 }
 
 
-def insert_rows(connection: Connection, model: type, rows: Sequence[tuple[object, ...]]) -> None:
+def insert_index_rows(connection: Connection, model: type, rows: Sequence[tuple[object, ...]]) -> None:
     """Insert index rows (tuples of `INDEX_COLUMNS[model]`) with one driver call.
 
     A harvest of 50 items writes some 1,800 index rows; a Core insert builds and processes a parameter
