@@ -23,6 +23,7 @@ from hub.db import make_engine, upgrade_database
 from hub.items import DatePrecision, IdentityRule, Item
 from hub.models import Source
 from hub.settings import Settings
+from tests.support.http import LOOPBACK_TIMEOUT
 
 POSTGRES_ENV = "PORTALHUB_TEST_DATABASE_URL"
 BACKENDS = [
@@ -187,14 +188,15 @@ def rss_feed(
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """Hub settings fit for loopback portals: no pacing, short timeouts."""
+    """Hub settings fit for loopback portals: no pacing. Timeouts are generous so that a loaded machine
+    fails no test; the tests about timeouts set their own."""
     return Settings(
         _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init option
         database_url=database_url,
         contact="quantri@portalhub.example.vn",
-        connect_timeout=1.0,
-        read_timeout=1.0,
-        total_timeout=2.0,
+        connect_timeout=LOOPBACK_TIMEOUT,
+        read_timeout=LOOPBACK_TIMEOUT,
+        total_timeout=2 * LOOPBACK_TIMEOUT,
         per_host_delay=0.0,
         harvest_concurrency=2,
     )

@@ -32,7 +32,7 @@ from hub.storage.sources import sync_sources
 from hub.web.app import create_app
 from hub.web.fastpath import ASGIApp
 from tests.conftest import BACKENDS, fresh_database
-from tests.support.http import LocalServer, Reply, serve
+from tests.support.http import LOOPBACK_TIMEOUT, LocalServer, Reply, serve
 
 HUB_URL = "http://hub.test"
 ID_AUTHORITY = "portalhub.test,2026"
@@ -150,9 +150,9 @@ def _settings(database_url: str, marker_ttl: float) -> Settings:
         id_authority=ID_AUTHORITY,
         feed_marker_ttl=marker_ttl,
         contact="quantri@portalhub.example.vn",
-        connect_timeout=2.0,
-        read_timeout=2.0,
-        total_timeout=5.0,
+        connect_timeout=LOOPBACK_TIMEOUT,
+        read_timeout=LOOPBACK_TIMEOUT,
+        total_timeout=2 * LOOPBACK_TIMEOUT,
         per_host_delay=0.0,
         harvest_concurrency=4,
     )

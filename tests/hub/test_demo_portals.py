@@ -19,6 +19,7 @@ from hub.demo import SamplePortals, portal_ids, serve_sample_portals, serve_scal
 from hub.demo.scale import scaled_portals
 from hub.demo.server import is_fresh, static_file
 from hub.sources import load_sources_file
+from tests.support.http import LOOPBACK_TIMEOUT
 
 CONTENT_TYPES = {
     "baochinhphu-trang-chu": "text/xml; charset=utf-8",
@@ -59,7 +60,7 @@ def sources(portals: SamplePortals) -> Sources:
 
 
 def _get(url: str, **headers: str) -> httpx.Response:
-    with httpx.Client() as client:
+    with httpx.Client(timeout=LOOPBACK_TIMEOUT) as client:
         return client.get(url, headers=headers)
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from hub.models import Harvest, Source
 from tests.conftest import rss_feed
-from tests.support.http import LocalServer, Reply, serve
+from tests.support.http import LOOPBACK_TIMEOUT, LocalServer, Reply, serve
 
 STARTED = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 DEADLINE = 60  # seconds; only keeps a broken command from hanging the suite
@@ -98,10 +98,10 @@ def test_serve_answers_healthz_and_harvests_on_schedule(
             base = _wait_for(
                 lambda: next((m[1] for line in lines if (m := STARTED.search(line))), None), lines
             )
-            health = httpx.get(f"{base}/healthz")
-            openapi = httpx.get(f"{base}/openapi.json").json()
+            health = httpx.get(f"{base}/healthz", timeout=LOOPBACK_TIMEOUT)
+            openapi = httpx.get(f"{base}/openapi.json", timeout=LOOPBACK_TIMEOUT).json()
             harvest = _wait_for(lambda: _finished_harvest(session), lines)
-            items = httpx.get(f"{base}/api/v1/items").json()["items"]
+            items = httpx.get(f"{base}/api/v1/items", timeout=LOOPBACK_TIMEOUT).json()["items"]
             process.send_signal(signal.SIGTERM)
             code = process.wait(timeout=DEADLINE)
 

@@ -8,6 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# Seconds a test's client waits on a loopback server. Nothing here is slow on purpose unless a test says
+# so (those set their own timeouts); a busy machine can stall a thread for seconds, which fails no test.
+LOOPBACK_TIMEOUT = 30.0
+
 
 @dataclass(slots=True)
 class Reply:
