@@ -2,22 +2,32 @@
 sharing a band out.
 
 A dictionary of sets (`MemoryIndex`, or an in-memory MinHashLSH) costs about 100 bytes per (band, item)
-pair: some 3 GB for a million items of 32 bands. Here a pair costs about 13 bytes, its (mixed) band key,
-a 32-bit slot naming the item and its share of a directory (plus 17 bytes per item, and 8 per item id up
-to the highest), kept in sorted runs: adding a batch sorts the batch's pairs into a run of its own, and
-runs of similar size are merged up to a cap (each pair is rewritten O(log n) times over its life). Keys
-are mixed so their top bits are uniform, and each run keeps where every top-bits bucket starts: a lookup
-reads a directory entry and a bucket of about four keys per run, whatever the run's size, where a binary
-search of a run of millions would touch some twenty cache lines.
+pair: some 3 GB for a million items of 32 bands. Here a pair costs about 13 bytes in the base, its
+(mixed) band key, a 32-bit slot naming the item and its share of a directory, and 16 to 32 bytes in the
+table, which holds a sixteenth of them at most (plus 17 bytes per item, and 8 per item id up to the
+highest). Keys are mixed so their top bits are uniform. Pairs live in two places, each looked up
+in one pass whatever the size, so a lookup in a million items costs about what it costs in a hundred
+thousand (the sorted runs of a log-structured merge, one more for every doubling, would each add a pass):
+
+- the base: one run sorted by key, with where every top-bits bucket starts; a lookup reads a directory
+  entry and a bucket of about four keys.
+- the recent pairs: an open-addressing table of eight-key buckets (one cache line each), where adding a
+  harvest's pairs costs the same whatever the map holds.
+
+Once the recent pairs reach a sixteenth of the base, they are sorted and merged into the base in place,
+a chunk at a time from the end, so that neither the merge nor the base's growth (a `realloc`, which
+remaps large blocks without copying) needs room for a second base.
 
 An item added again replaces its earlier bands; items published before `evict_before`'s bound leave at
-the next merge. Memory follows the items kept, not the history added.
+once. Pairs of items gone leave the base at its next merge. Memory follows the items kept, not the
+history added.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,17 +37,26 @@ __all__ = ["BandHits", "BandMap"]
 I64 = npt.NDArray[np.int64]
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
+_Array = TypeVar("_Array", U32, U64)
 # Mixed into each key with its band's number, so equal values in two bands are different keys even when
 # the keys were not made by `fingerprint.band_keys` (which mixes the number in already).
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 # MurmurHash3's finaliser constants: a bijection of 64-bit values whose top bits are uniform for any input.
 _MUR1, _MUR2, _SHIFT = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53), np.uint64(33)
-_KEYS_PER_BUCKET = 4  # a run's directory has a bucket per this many pairs (a power of two near it)
+_KEYS_PER_BUCKET = 4  # the base's directory has a bucket per this many pairs (a power of two near it)
 _NO_SLOT = -1
-# Runs grow by merging up to this many pairs (96 MB) and no further: a merge needs room for its output
-# beside its inputs, so a cap keeps that extra memory small whatever the window holds; lookups search a
-# few more runs in exchange.
-_MAX_RUN_PAIRS = 1 << 23
+_NO_PAIRS = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32))
+# The recent pairs join the base once they are this share of it: each merge rewrites the base, so a
+# larger share rewrites it less often, and holds more pairs in the (less compact) table.
+_RECENT_SHARE = 16
+_RECENT_LEAST = 1 << 16  # pairs the table takes at least (some 2,000 articles of 32 bands)
+_BUCKET_KEYS = 8  # a table bucket: eight 64-bit keys, one cache line
+_TABLE_LOAD = 0.75  # the table's buckets are at most this full on average when it is merged
+_SPARE_BUCKETS = 8  # beyond the last, for pairs spilling from it
+# Pairs moved at a time when the base is rewritten in place: the extra memory of a merge, a pruning or a
+# directory (12 MB), whatever the base holds.
+_CHUNK_PAIRS = 1 << 20
+_GROWTH = 8  # the base's arrays grow by an eighth at least (and shrink when less than half is used)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +71,8 @@ class BandHits:
 
 @dataclass(slots=True)
 class _Run:
-    """Pairs sorted by mixed key; `starts[b]` is the first pair whose key's top bits are `b` or more."""
+    """Pairs sorted by mixed key, the first `size` of `keys` and `slots` (the base's arrays have room to
+    grow); `starts[b]` is the first pair whose key's top bits are `b` or more."""
 
     keys: U64
     slots: U32
@@ -60,26 +80,100 @@ class _Run:
     shift: np.uint64
 
     @classmethod
-    def of(cls, keys: U64, slots: U32) -> _Run:
-        bits = max(0, min(30, int(len(keys) // _KEYS_PER_BUCKET).bit_length()))
-        shift = np.uint64(64 - bits)
-        counts = np.bincount((keys >> shift).astype(np.int64), minlength=1 << bits) if bits else [len(keys)]
-        starts = np.zeros((1 << bits) + 1, dtype=np.uint32)
-        np.cumsum(counts, out=starts[1:])
-        return cls(keys, slots, starts, shift)
+    def of(cls, keys: U64, slots: U32, size: int | None = None) -> _Run:
+        return cls(keys, slots, *_directory(keys, len(keys) if size is None else size))
+
+    @property
+    def size(self) -> int:
+        return int(self.starts[-1])
+
+
+@dataclass(slots=True)
+class _Recent:
+    """Pairs added since the last merge, in an open-addressing table: a pair goes to its key's bucket
+    (top bits) or, when that is full, the next with room, and the buckets it passed are marked as
+    spilled, so that a lookup reads a key's bucket and the next ones while they are marked."""
+
+    keys: U64  # bucket b holds keys[b * _BUCKET_KEYS : b * _BUCKET_KEYS + fill[b]]
+    slots: U32
+    fill: npt.NDArray[np.uint8]
+    spilled: npt.NDArray[np.bool_]
+    shift: np.uint64
+    capacity: int  # pairs it takes before being merged into the base
+    size: int = 0
+
+    @classmethod
+    def sized(cls, capacity: int) -> _Recent:
+        buckets = 1 << max(0, int(capacity / (_BUCKET_KEYS * _TABLE_LOAD)) - 1).bit_length()
+        entries = (buckets + _SPARE_BUCKETS) * _BUCKET_KEYS
+        fill = np.zeros(buckets + _SPARE_BUCKETS, dtype=np.uint8)
+        spilled = np.zeros(buckets + _SPARE_BUCKETS, dtype=bool)
+        shift = np.uint64(64 - (buckets.bit_length() - 1))
+        return cls(np.empty(entries, np.uint64), np.empty(entries, np.uint32), fill, spilled, shift, capacity)
+
+    def insert(self, keys: U64, slots: U32) -> tuple[U64, U32]:
+        """Place the pairs, a round per bucket passed; returns those that spilled past the spare buckets
+        (the caller merges them into the base with the rest)."""
+        at = self._homes(keys)
+        pending = np.arange(len(keys))
+        last = len(self.fill) - 1
+        while len(pending):
+            order = np.argsort(at[pending], kind="stable")
+            pending = pending[order]
+            buckets = at[pending]
+            starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+            rank = np.arange(len(buckets)) - np.repeat(starts, np.diff(np.r_[starts, len(buckets)]))
+            fits = rank < _BUCKET_KEYS - self.fill[buckets]
+            placed, full = buckets[fits], buckets[~fits]
+            where = placed * _BUCKET_KEYS + self.fill[placed] + rank[fits]
+            self.keys[where], self.slots[where] = keys[pending[fits]], slots[pending[fits]]
+            taken, counts = np.unique(placed, return_counts=True)
+            self.fill[taken] += counts.astype(np.uint8)
+            self.size += len(placed)
+            self.spilled[full[full < last]] = True  # past the last, pairs go back to the caller
+            pending = pending[~fits]
+            at[pending] += 1
+            if len(pending) and at[pending].max() > last:
+                return keys[pending], slots[pending]
+        return keys[:0], slots[:0]
+
+    def matches(self, keys: U64) -> Iterator[tuple[I64, U32]]:
+        """(index into `keys`, slot) of every pair held whose key equals a looked-up key."""
+        at = self._homes(keys)
+        active = np.arange(len(keys))
+        table = self.keys.reshape(-1, _BUCKET_KEYS)
+        columns = np.arange(_BUCKET_KEYS, dtype=np.uint8)
+        while len(active):
+            buckets = at[active]
+            equal = (table[buckets] == keys[active, None]) & (columns < self.fill[buckets, None])
+            rows, cols = np.nonzero(equal)
+            if len(rows):
+                yield active[rows], self.slots[buckets[rows] * _BUCKET_KEYS + cols]
+            active = active[self.spilled[buckets]]
+            at[active] += 1
+
+    def pairs(self) -> tuple[U64, U32]:
+        """Every pair held, in no order."""
+        used = np.arange(_BUCKET_KEYS, dtype=np.uint8) < self.fill[:, None]
+        return self.keys.reshape(-1, _BUCKET_KEYS)[used], self.slots.reshape(-1, _BUCKET_KEYS)[used]
+
+    def _homes(self, keys: U64) -> I64:
+        return (keys >> self.shift).astype(np.int64)
 
 
 class BandMap:
     """Band keys of items, looked up a batch at a time."""
 
     def __init__(self) -> None:
-        self._runs: list[_Run] = []
+        self._base: _Run | None = None
+        self._recent = _Recent.sized(_RECENT_LEAST)
         self._item = np.empty(0, dtype=np.int64)  # slot -> item id
         self._epoch = np.empty(0, dtype=np.int64)  # slot -> publication, seconds since 1970
         self._live = np.empty(0, dtype=bool)  # slot -> still the item's current bands
         self._used = 0  # slots handed out
         self._slot_of = np.empty(0, dtype=np.int64)  # item id -> its current slot, or -1
-        self._floor: int | None = None  # items published before this leave at the next merge
+        self._floor: int | None = None  # items published before this are gone
+        self._dropped = 0  # items dropped since the base was last pruned (pairs there may be dead)
 
     def __len__(self) -> int:
         """Items held."""
@@ -87,14 +181,18 @@ class BandMap:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the arrays (runs, their directories, slots, item ids)."""
-        runs = sum(run.keys.nbytes + run.slots.nbytes + run.starts.nbytes for run in self._runs)
-        return runs + self._item.nbytes + self._epoch.nbytes + self._live.nbytes + self._slot_of.nbytes
+        """Memory held by the arrays (the base with its room to grow and its directory, the table,
+        slots, item ids)."""
+        base = 0 if self._base is None else sum(a.nbytes for a in (self._base.keys, self._base.slots))
+        base += 0 if self._base is None else self._base.starts.nbytes
+        recent = self._recent.keys.nbytes + self._recent.slots.nbytes + 2 * len(self._recent.fill)
+        slots = self._item.nbytes + self._epoch.nbytes + self._live.nbytes + self._slot_of.nbytes
+        return base + recent + slots
 
     @property
     def pairs(self) -> int:
-        """(band, item) pairs held, dead ones included until their run is merged or pruned."""
-        return sum(len(run.keys) for run in self._runs)
+        """(band, item) pairs held, dead ones included until the base's next merge."""
+        return (0 if self._base is None else self._base.size) + self._recent.size
 
     def add(self, item_ids: Sequence[int] | I64, epochs: Sequence[int] | I64, bands: I64) -> None:
         """Add items: `bands[i]` holds the band keys of `item_ids[i]`, published at `epochs[i]`."""
@@ -112,20 +210,24 @@ class BandMap:
         self.discard(ids)
         self._ensure_ids(int(ids.max()))
         self._slot_of[ids] = slots  # an id given twice keeps its last bands
-        self._live[slots] = self._slot_of[ids] == slots
-        keys = _mixed(matrix).reshape(-1)
-        pair_slots = np.repeat(slots, matrix.shape[1])
-        if len(keys):
-            order = np.argsort(keys)  # pairs of equal keys may come in any order
-            self._runs.append(_Run.of(keys[order], pair_slots[order]))
-            self._merge_similar()
+        self._live[slots] = kept = self._slot_of[ids] == slots
+        self._dropped += len(ids) - int(np.count_nonzero(kept))
+        keys, pair_slots = _mixed(matrix).reshape(-1), np.repeat(slots, matrix.shape[1])
+        if self._recent.size + len(keys) > self._recent.capacity:  # a window's load comes this way
+            self._merge_recent(keys, pair_slots)
+            return
+        spilled = self._recent.insert(keys, pair_slots)
+        if len(spilled[0]) or self._recent.size == self._recent.capacity:
+            self._merge_recent(*spilled)
 
     def discard(self, item_ids: Sequence[int] | I64) -> None:
-        """Forget items (unknown ids are fine); their pairs leave at the next merge."""
+        """Forget items (unknown ids are fine); their pairs leave at the next merge into the base."""
         ids = np.asarray(item_ids, dtype=np.int64)
         ids = ids[(ids >= 0) & (ids < len(self._slot_of))]
         slots = self._slot_of[ids]
-        self._live[slots[slots != _NO_SLOT]] = False
+        slots = slots[slots != _NO_SLOT]
+        self._dropped += int(np.count_nonzero(self._live[slots]))
+        self._live[slots] = False
         self._slot_of[ids] = _NO_SLOT
 
     def evict_before(self, epoch: int) -> None:
@@ -133,7 +235,8 @@ class BandMap:
         self._floor = epoch
         old = np.flatnonzero(self._live[: self._used] & (self._epoch[: self._used] < epoch))
         self.discard(self._item[old])
-        self._runs = [run for run in map(self._pruned, self._runs) if len(run.keys)]
+        if self._dropped:
+            self._merge_recent(*_NO_PAIRS)
 
     def lookup(self, bands: I64) -> BandHits:
         """The items sharing a band with each row of `bands` (one row of band keys per probe)."""
@@ -152,20 +255,35 @@ class BandMap:
         return BandHits(probes, self._item[slots], self._epoch[slots])
 
     def _matches(self, keys: U64) -> Iterator[tuple[I64, U32]]:
-        """Per run: (index into `keys`, slot) of every stored pair whose key equals a looked-up key,
-        comparing each key with its directory bucket only."""
-        for run in self._runs:
+        """(index into `keys`, slot) of every pair held whose key equals a looked-up key: in the base,
+        comparing each key with its directory bucket only, then in the table."""
+        if (run := self._base) is not None:
             buckets = (keys >> run.shift).astype(np.int64)
             first = run.starts[buckets].astype(np.int64)
             counts = run.starts[buckets + 1].astype(np.int64) - first
             total = int(counts.sum())
-            if not total:
-                continue
-            rows = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
-            at = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
-            equal = run.keys[at] == keys[rows]
-            if equal.any():
-                yield rows[equal], run.slots[at[equal]]
+            if total:
+                rows = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
+                at = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
+                equal = run.keys[at] == keys[rows]
+                if equal.any():
+                    yield rows[equal], run.slots[at[equal]]
+        yield from self._recent.matches(keys)
+
+    def _merge_recent(self, keys: U64, slots: U32, *, prune: bool = False) -> None:
+        """The table's pairs and these, sorted without the pairs that no longer count and merged into
+        the base (pruned first if items were dropped: both in place); then a table sized for the base."""
+        held_keys, held_slots = self._recent.pairs()
+        keys, slots = np.concatenate([held_keys, keys]), np.concatenate([held_slots, slots])
+        keep = self._kept(slots)
+        keys, slots = keys[keep], slots[keep]
+        order = np.argsort(keys)  # pairs of equal keys may come in any order
+        run = _Run.of(keys[order], slots[order])
+        base = self._base
+        if base is not None and (prune or self._dropped):
+            base = self._pruned_in_place(base)
+        self._base, self._dropped = run if base is None else _merged_in_place(base, run), 0
+        self._recent = _Recent.sized(max(_RECENT_LEAST, self._base.size // _RECENT_SHARE))
 
     def _grow(self, count: int) -> int:
         """Room for `count` more slots (doubling, or renumbering when most slots are dead)."""
@@ -187,52 +305,103 @@ class BandMap:
             grown[: len(self._slot_of)] = self._slot_of
             self._slot_of = grown
 
-    def _merge_similar(self) -> None:
-        """Merge the newest run into the one before while it is at least half that run's size and the
-        merged run stays within `_MAX_RUN_PAIRS`."""
-        while len(self._runs) >= 2:
-            newer, older = len(self._runs[-1].keys), len(self._runs[-2].keys)
-            if 2 * newer < older or newer + older > _MAX_RUN_PAIRS:
-                return
-            newest = self._runs.pop()
-            merged = self._merged(self._runs.pop(), newest)
-            if len(merged.keys):
-                self._runs.append(merged)
-
-    def _merged(self, older: _Run, newer: _Run) -> _Run:
-        """One sorted run of both, without the pairs of items gone or published before the floor.
-
-        Placed by binary search rather than sorted anew: the extra memory is the output and one position
-        per pair of the newer run (a sort's index array would add 8 bytes per pair of both)."""
-        size = len(older.keys) + len(newer.keys)
-        at = np.searchsorted(older.keys, newer.keys, side="right") + np.arange(len(newer.keys))
-        from_older = np.ones(size, dtype=bool)
-        from_older[at] = False
-        keys = np.empty(size, dtype=np.uint64)
-        slots = np.empty(size, dtype=np.uint32)
-        keys[at], slots[at] = newer.keys, newer.slots
-        keys[from_older], slots[from_older] = older.keys, older.slots
-        return self._pruned(_Run.of(keys, slots))
-
-    def _pruned(self, run: _Run) -> _Run:
-        """The run without the pairs of items gone or published before the floor."""
-        keep = self._live[run.slots]
+    def _kept(self, slots: U32) -> npt.NDArray[np.bool_]:
+        """Which of these pairs still count: their item is held and not published before the floor."""
+        keep = self._live[slots]
         if self._floor is not None:
-            keep &= self._epoch[run.slots] >= self._floor
-        return run if keep.all() else _Run.of(run.keys[keep], run.slots[keep])
+            keep &= self._epoch[slots] >= self._floor
+        return keep
+
+    def _pruned_in_place(self, run: _Run) -> _Run:
+        """The base without the pairs that no longer count, moved down its own arrays a chunk at a time."""
+        size, kept = run.size, 0
+        for begin in range(0, size, _CHUNK_PAIRS):
+            end = min(size, begin + _CHUNK_PAIRS)
+            keep = self._kept(run.slots[begin:end])
+            count = int(np.count_nonzero(keep))
+            if kept != begin or count != end - begin:
+                run.keys[kept : kept + count] = run.keys[begin:end][keep]
+                run.slots[kept : kept + count] = run.slots[begin:end][keep]
+            kept += count
+        if kept == size:
+            return run
+        if 2 * kept < len(run.keys):  # give memory back once most of it is unused
+            room = kept + kept // _GROWTH
+            run.keys.resize(room, refcheck=False)
+            run.slots.resize(room, refcheck=False)
+        return _Run.of(run.keys, run.slots, kept)
 
     def _renumber(self) -> None:
-        """Pack the live slots to the front, slot arrays as long as needed, runs without dead pairs."""
+        """Pack the live slots to the front, slot arrays as long as needed, the base (holding every
+        pair, the table's too) without dead pairs."""
         live = np.flatnonzero(self._live[: self._used])
         new_slot = np.full(self._used, _NO_SLOT, dtype=np.int64)
         new_slot[live] = np.arange(len(live))
-        runs = [run for run in map(self._pruned, self._runs) if len(run.keys)]
-        self._runs = [_Run.of(run.keys, new_slot[run.slots].astype(np.uint32)) for run in runs]
+        self._merge_recent(*_NO_PAIRS, prune=True)
+        if (run := self._base) is not None:
+            for begin in range(0, run.size, _CHUNK_PAIRS):
+                end = min(run.size, begin + _CHUNK_PAIRS)
+                run.slots[begin:end] = new_slot[run.slots[begin:end]]
         self._item, self._epoch = self._item[live], self._epoch[live]
         self._live = np.ones(len(live), dtype=bool)
         self._used = len(live)
         self._slot_of[:] = _NO_SLOT
         self._slot_of[self._item] = np.arange(len(live))
+
+
+def _merged_in_place(base: _Run, run: _Run) -> _Run:
+    """`run` merged into `base`'s own arrays (grown as needed), filled from the end a chunk at a time.
+
+    Each pair of the base moves up by the number of `run`'s pairs placed before it, so an output chunk
+    is made of the base pairs just below it and the run's pairs bound for it: those base pairs are
+    copied out before the chunk is written, and none below them is written yet."""
+    size, count = base.size, run.size
+    keys, slots = _with_room(base.keys, size + count), _with_room(base.slots, size + count)
+    to = np.searchsorted(keys[:size], run.keys[:count], side="right") + np.arange(count)
+    end, old_end, new_end = size + count, size, count
+    while end > 0:
+        begin = max(0, end - _CHUNK_PAIRS)
+        new_begin = int(np.searchsorted(to[:new_end], begin))
+        old_begin = old_end - (end - begin - (new_end - new_begin))
+        old_keys, old_slots = keys[old_begin:old_end].copy(), slots[old_begin:old_end].copy()
+        at = to[new_begin:new_end] - begin
+        from_old = np.ones(end - begin, dtype=bool)
+        from_old[at] = False
+        out_keys, out_slots = keys[begin:end], slots[begin:end]
+        out_keys[at], out_slots[at] = run.keys[new_begin:new_end], run.slots[new_begin:new_end]
+        out_keys[from_old], out_slots[from_old] = old_keys, old_slots
+        end, old_end, new_end = begin, old_begin, new_begin
+    return _Run.of(keys, slots, size + count)
+
+
+def _with_room(array: _Array, length: int) -> _Array:
+    """`array` itself, grown in place (no other array may view it) to hold `length` values."""
+    if len(array) < length:
+        array.resize(max(length, len(array) + len(array) // _GROWTH), refcheck=False)
+    return array
+
+
+def _directory(keys: U64, size: int) -> tuple[U32, np.uint64]:
+    """Where each top-bits bucket of the sorted `keys[:size]` starts, and the shift giving a key's
+    bucket; counted a chunk at a time (a chunk's buckets follow the previous chunk's)."""
+    bits = max(0, min(30, int(size // _KEYS_PER_BUCKET).bit_length()))
+    shift = np.uint64(64 - bits)
+    if not bits:
+        return np.array([0, size], dtype=np.uint32), shift
+    starts = np.empty((1 << bits) + 1, dtype=np.uint32)
+    done = 0  # buckets whose start is set
+    for begin in range(0, size, _CHUNK_PAIRS):
+        buckets = keys[begin : min(size, begin + _CHUNK_PAIRS)] >> shift
+        top = int(buckets[-1]) + 1
+        if top <= done:
+            continue  # the chunk lies within one bucket, begun before it
+        first = int(np.searchsorted(buckets, np.uint64(done)))
+        counts = np.bincount((buckets[first:] - np.uint64(done)).astype(np.intp), minlength=top - done)
+        starts[done] = begin + first
+        starts[done + 1 : top] = begin + first + np.cumsum(counts[:-1])
+        done = top
+    starts[done:] = size
+    return starts, shift
 
 
 def _mixed(matrix: I64) -> U64:

@@ -2,7 +2,8 @@
 
 `Index` is the interface the deduper needs; `MemoryIndex` serves tests, the quality gate and small
 single-process runs. The hub's index (`hub.storage.dedupe_index`) keeps its rows in the database and the
-article window's buckets in a `dedupe.bandmap.BandMap`, a lookup costing a binary search per sorted run.
+article window's buckets in a `dedupe.bandmap.BandMap`, a lookup reading one bucket of a sorted base and
+one of a table of recent pairs, whatever the window holds.
 """
 
 from __future__ import annotations

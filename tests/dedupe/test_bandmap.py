@@ -1,5 +1,6 @@
-"""The numpy band map answers what the dictionary index does, through adds, replacements, removals and
-the merges and renumbering that keep its memory to the items it holds."""
+"""The numpy band map answers what the dictionary index does, through adds, replacements, removals, the
+table of recent pairs and its spills, the in-place merges into the base, and the renumbering that keep
+its memory to the items it holds."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ def _items(hits_probe: np.ndarray, hits_item: np.ndarray, probe: int) -> set[int
     return set(hits_item[hits_probe == probe].tolist())
 
 
-@pytest.mark.parametrize("largest_run", [1 << 23, 256])
+@pytest.mark.parametrize(("share", "least", "chunk"), [(16, 1 << 16, 1 << 20), (2, 8, 7), (3, 1, 1)])
 def test_lookups_match_the_memory_index_through_adds_replacements_and_removals(
-    largest_run: int, monkeypatch: pytest.MonkeyPatch
+    share: int, least: int, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bandmap, "_MAX_RUN_PAIRS", largest_run)
+    monkeypatch.setattr(bandmap, "_RECENT_SHARE", share)
+    monkeypatch.setattr(bandmap, "_RECENT_LEAST", least)
+    monkeypatch.setattr(bandmap, "_CHUNK_PAIRS", chunk)
     rng = np.random.default_rng(20261202)
     bands, memory, published = BandMap(), MemoryIndex[int](), {}
     for step in range(400):
@@ -42,9 +45,37 @@ def test_lookups_match_the_memory_index_through_adds_replacements_and_removals(
             assert _items(hits.probe, hits.item_id, probe) == memory.candidates(row)
         assert all(published[i] == e for i, e in zip(hits.item_id.tolist(), hits.epoch.tolist(), strict=True))
     assert len(bands) == len(memory)
-    assert all(len(run.keys) <= max(largest_run, 80 * 4) for run in bands._runs)
-    if largest_run > bands.pairs:
-        assert len(bands._runs) <= 2 * np.log2(bands.pairs)  # runs of similar size were merged
+
+
+def test_recent_pairs_are_merged_into_the_base_once_they_are_a_sixteenth_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bandmap, "_RECENT_LEAST", 8)
+    bands = BandMap()
+    bands.add(np.arange(1600), np.zeros(1600), np.arange(3200).reshape(1600, 2))
+    sizes = []
+    for first in range(1600, 1800, 20):
+        keys = np.arange(2 * first, 2 * first + 40).reshape(20, 2)
+        bands.add(np.arange(first, first + 20), np.zeros(20), keys)
+        sizes.append((bands._base.size if bands._base else 0, bands._recent.size))
+    assert sizes[:5] == [(3200, 40), (3200, 80), (3200, 120), (3200, 160), (3400, 0)]  # 200 = 3,200 / 16
+    assert bands.lookup(np.array([[3598, 0], [3400, 0]])).item_id.tolist() == [1799, 1700]
+
+
+def test_the_recent_table_spills_to_the_next_buckets_and_hands_back_what_finds_no_room() -> None:
+    table = bandmap._Recent.sized(8)  # one bucket and the spare ones: every key has the same home
+    keys = bandmap._mixed(np.arange(100).reshape(-1, 1)).reshape(-1)
+    slots = np.arange(100, dtype=np.uint32)
+    left_keys, left_slots = table.insert(keys, slots)
+    held = (1 + bandmap._SPARE_BUCKETS) * bandmap._BUCKET_KEYS
+    assert (table.size, len(left_keys)) == (held, 100 - held)
+    found = {
+        row: slot
+        for rows, found_slots in table.matches(keys)
+        for row, slot in zip(rows.tolist(), found_slots.tolist(), strict=True)
+    }
+    assert sorted(found.values()) + sorted(left_slots.tolist()) == list(range(100))
+    assert all(found[row] == row for row in found)  # each key found with its own slot
 
 
 def test_a_band_value_matches_only_in_its_own_band() -> None:
@@ -70,7 +101,7 @@ def test_evicted_items_leave_and_their_memory_is_given_back() -> None:
         bands.add(ids, np.full(100, day), np.stack([ids, ids + 1], axis=1))
         bands.evict_before(day - 10)
     assert len(bands) == 11 * 100
-    assert bands.pairs <= 4 * 11 * 100 * 2  # dead pairs are dropped at merges
+    assert bands.pairs == 11 * 100 * 2  # pairs of evicted items leave at once
     assert len(bands._item) <= 4 * 11 * 100  # slots of evicted items are reused
     assert bands.lookup(np.array([[50, 0]])).item_id.tolist() == []
     assert bands.lookup(np.array([[19_950, 0]])).item_id.tolist() == [19_950]
@@ -79,3 +110,14 @@ def test_evicted_items_leave_and_their_memory_is_given_back() -> None:
 def test_item_ids_must_be_database_ids() -> None:
     with pytest.raises(ValueError, match="zero or more"):
         BandMap().add([-1], [0], np.array([[1]]))
+
+
+def test_evicting_most_items_gives_the_base_memory_back() -> None:
+    bands = BandMap()
+    ids = np.arange(50_000)
+    bands.add(ids, ids, np.stack([ids, ids + 1], axis=1))
+    bands.evict_before(49_000)
+    assert bands.pairs == 2 * 1000
+    assert bands._base is not None
+    assert len(bands._base.keys) == 2 * 1000 * 9 // 8  # an eighth to grow into
+    assert bands.lookup(np.array([[49_500, 0]])).item_id.tolist() == [49_500]
