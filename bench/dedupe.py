@@ -34,6 +34,7 @@ from sqlalchemy import Engine, insert, select, text
 from sqlmodel import Session
 
 from dedupe import DEFAULT_SETTINGS
+from dedupe.bandmap import BandMap
 from hub.db import make_engine, session_scope, upgrade_database
 from hub.items import DatePrecision, IdentityRule, Item
 from hub.models import (
@@ -276,27 +277,32 @@ class Measured:
     committed_per_s: float  # the same with the stage's commit
     committed_cpu_ms: float
     lookup_ms: float  # of which the index lookups (exact keys and bands)
+    exact_keys_ms: float  # of which the exact keys (a database lookup)
+    band_map_ms: float  # of which the window's band map (the rest: bringing it up to date, late originals)
     matched_copies: int
     copies: int
     wrong: int
 
 
 class LookupClock:
-    """Time spent in the index's batch lookups, by wrapping them for the run."""
+    """Time spent in the index's batch lookups and in two of their parts, by wrapping them for the run."""
 
     def __init__(self) -> None:
-        self.seconds = 0.0
-        for name in ("candidates_of", "find_keys_of"):
-            setattr(SqlIndex, name, self._timed(getattr(SqlIndex, name)))
+        self.seconds: dict[str, float] = {}
+        for owner, name in ((SqlIndex, "candidates_of"), (SqlIndex, "find_keys_of"), (BandMap, "lookup")):
+            setattr(owner, name, self._timed(name, getattr(owner, name)))
 
-    def _timed(self, method: Callable[..., Any]) -> Callable[..., Any]:
+    def ms_per_item(self, count: int, *names: str) -> float:
+        return 1000 * sum(self.seconds.get(name, 0.0) for name in names) / count
+
+    def _timed(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(method)
         def timed(*args: Any, **kwargs: Any) -> Any:
             began = time.perf_counter()
             try:
                 return method(*args, **kwargs)
             finally:
-                self.seconds += time.perf_counter() - began
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - began
 
         return timed
 
@@ -311,7 +317,7 @@ def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: Fi
     _add_sources(engine, {_measured_source(n) for n in range(MEASURED_SOURCES)})
     ids: dict[int, int] = {}
     stage = cpu = committed = committed_cpu = 0.0
-    clock.seconds = 0.0
+    clock.seconds.clear()
     firsts = range(start, start + count, HARVEST_SIZE)
     harvests = [range(first, min(first + HARVEST_SIZE, start + count)) for first in firsts]
     upcoming = _harvest_items(harvests[0])
@@ -344,7 +350,9 @@ def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: Fi
         1000 * cpu / count,
         count / committed,
         1000 * committed_cpu / count,
-        1000 * clock.seconds / count,
+        clock.ms_per_item(count, "candidates_of", "find_keys_of"),
+        clock.ms_per_item(count, "find_keys_of"),
+        clock.ms_per_item(count, "lookup"),
         found,
         copies,
         wrong,
@@ -444,7 +452,8 @@ def _report(phase: str, m: Measured) -> None:
     print(
         f"  {phase:>12}: stage {m.items_per_s:,.0f} items/s ({m.cpu_ms:.2f} ms CPU/item),"
         f" with its commit {m.committed_per_s:,.0f} items/s ({m.committed_cpu_ms:.2f} ms CPU/item),"
-        f" lookup {m.lookup_ms:.3f} ms/item | copies found {m.matched_copies}/{m.copies},"
+        f" lookup {m.lookup_ms:.3f} ms/item (exact keys {m.exact_keys_ms:.3f}, band map {m.band_map_ms:.3f})"
+        f" | copies found {m.matched_copies}/{m.copies},"
         f" wrong merges {m.wrong} | peak RSS {peak:,.0f} MB",
         flush=True,
     )

@@ -5,14 +5,17 @@ A dictionary of sets (`MemoryIndex`, or an in-memory MinHashLSH) costs about 100
 pair: some 3 GB for a million items of 32 bands. Here a pair costs about 13 bytes in the base, its
 (mixed) band key, a 32-bit slot naming the item and its share of a directory, and 16 to 32 bytes in the
 table, which holds a sixteenth of them at most (plus 17 bytes per item, and 8 per item id up to the
-highest). Keys are mixed so their top bits are uniform. Pairs live in two places, each looked up
-in one pass whatever the size, so a lookup in a million items costs about what it costs in a hundred
-thousand (the sorted runs of a log-structured merge, one more for every doubling, would each add a pass):
+highest). Keys are mixed so their top bits are uniform. Pairs live in a base and a table (and a small
+overflow), each looked up in one pass or two whatever the size, so that a lookup in a million items
+costs about what it costs in a hundred thousand (the sorted runs of a log-structured merge, one more for
+every doubling, would each add a pass):
 
 - the base: one run sorted by key, with where every top-bits bucket starts; a lookup reads a directory
   entry and a bucket of about four keys.
 - the recent pairs: an open-addressing table of eight-key buckets (one cache line each), where adding a
-  harvest's pairs costs the same whatever the map holds.
+  harvest's pairs costs the same whatever the map holds; a lookup reads a key's bucket and at most the
+  next. Pairs finding no room in either (a band key that many articles share) go to a small sorted
+  overflow run.
 
 Once the recent pairs reach a sixteenth of the base, they are sorted and merged into the base in place,
 a chunk at a time from the end, so that neither the merge nor the base's growth (a `realloc`, which
@@ -52,7 +55,9 @@ _RECENT_SHARE = 16
 _RECENT_LEAST = 1 << 16  # pairs the table takes at least (some 2,000 articles of 32 bands)
 _BUCKET_KEYS = 8  # a table bucket: eight 64-bit keys, one cache line
 _TABLE_LOAD = 0.75  # the table's buckets are at most this full on average when it is merged
-_SPARE_BUCKETS = 8  # beyond the last, for pairs spilling from it
+# The overflow (pairs finding no room in their bucket or the next: a band key many articles share fills
+# both) is sorted anew at each harvest, so it is merged into the base once it is this share of the table.
+_OVERFLOW_SHARE = 8
 # Pairs moved at a time when the base is rewritten in place: the extra memory of a merge, a pruning or a
 # directory (12 MB), whatever the base holds.
 _CHUNK_PAIRS = 1 << 20
@@ -91,13 +96,14 @@ class _Run:
 @dataclass(slots=True)
 class _Recent:
     """Pairs added since the last merge, in an open-addressing table: a pair goes to its key's bucket
-    (top bits) or, when that is full, the next with room, and the buckets it passed are marked as
-    spilled, so that a lookup reads a key's bucket and the next ones while they are marked."""
+    (top bits) or, when that is full, the next one, which is then marked as holding spilled pairs; a
+    lookup reads a key's bucket and, if marked, the next. Two reads at most, however the keys cluster:
+    a pair finding no room in either goes back to the caller."""
 
     keys: U64  # bucket b holds keys[b * _BUCKET_KEYS : b * _BUCKET_KEYS + fill[b]]
     slots: U32
     fill: npt.NDArray[np.uint8]
-    spilled: npt.NDArray[np.bool_]
+    spilled: npt.NDArray[np.bool_]  # some pair of this bucket went to the next
     shift: np.uint64
     capacity: int  # pairs it takes before being merged into the base
     size: int = 0
@@ -105,37 +111,37 @@ class _Recent:
     @classmethod
     def sized(cls, capacity: int) -> _Recent:
         buckets = 1 << max(0, int(capacity / (_BUCKET_KEYS * _TABLE_LOAD)) - 1).bit_length()
-        entries = (buckets + _SPARE_BUCKETS) * _BUCKET_KEYS
-        fill = np.zeros(buckets + _SPARE_BUCKETS, dtype=np.uint8)
-        spilled = np.zeros(buckets + _SPARE_BUCKETS, dtype=bool)
+        entries = (buckets + 1) * _BUCKET_KEYS  # one bucket more, for the last one's spills
+        fill = np.zeros(buckets + 1, dtype=np.uint8)
+        spilled = np.zeros(buckets + 1, dtype=bool)
         shift = np.uint64(64 - (buckets.bit_length() - 1))
         return cls(np.empty(entries, np.uint64), np.empty(entries, np.uint32), fill, spilled, shift, capacity)
 
     def insert(self, keys: U64, slots: U32) -> tuple[U64, U32]:
-        """Place the pairs, a round per bucket passed; returns those that spilled past the spare buckets
-        (the caller merges them into the base with the rest)."""
+        """Place the pairs in their buckets, then what did not fit in the next ones; returns the pairs
+        that found room in neither."""
         at = self._homes(keys)
         pending = np.arange(len(keys))
-        last = len(self.fill) - 1
-        while len(pending):
+        for spill in (False, True):
+            if not len(pending):
+                break
             order = np.argsort(at[pending], kind="stable")
             pending = pending[order]
             buckets = at[pending]
             starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
             rank = np.arange(len(buckets)) - np.repeat(starts, np.diff(np.r_[starts, len(buckets)]))
             fits = rank < _BUCKET_KEYS - self.fill[buckets]
-            placed, full = buckets[fits], buckets[~fits]
+            placed = buckets[fits]
             where = placed * _BUCKET_KEYS + self.fill[placed] + rank[fits]
             self.keys[where], self.slots[where] = keys[pending[fits]], slots[pending[fits]]
             taken, counts = np.unique(placed, return_counts=True)
             self.fill[taken] += counts.astype(np.uint8)
             self.size += len(placed)
-            self.spilled[full[full < last]] = True  # past the last, pairs go back to the caller
             pending = pending[~fits]
-            at[pending] += 1
-            if len(pending) and at[pending].max() > last:
-                return keys[pending], slots[pending]
-        return keys[:0], slots[:0]
+            if not spill:
+                self.spilled[at[pending]] = True
+                at[pending] += 1
+        return keys[pending], slots[pending]
 
     def matches(self, keys: U64) -> Iterator[tuple[I64, U32]]:
         """(index into `keys`, slot) of every pair held whose key equals a looked-up key."""
@@ -143,12 +149,14 @@ class _Recent:
         active = np.arange(len(keys))
         table = self.keys.reshape(-1, _BUCKET_KEYS)
         columns = np.arange(_BUCKET_KEYS, dtype=np.uint8)
-        while len(active):
+        for spill in (False, True):
             buckets = at[active]
             equal = (table[buckets] == keys[active, None]) & (columns < self.fill[buckets, None])
             rows, cols = np.nonzero(equal)
             if len(rows):
                 yield active[rows], self.slots[buckets[rows] * _BUCKET_KEYS + cols]
+            if spill:
+                return
             active = active[self.spilled[buckets]]
             at[active] += 1
 
@@ -167,6 +175,7 @@ class BandMap:
     def __init__(self) -> None:
         self._base: _Run | None = None
         self._recent = _Recent.sized(_RECENT_LEAST)
+        self._overflow: _Run | None = None  # recent pairs the table had no room for
         self._item = np.empty(0, dtype=np.int64)  # slot -> item id
         self._epoch = np.empty(0, dtype=np.int64)  # slot -> publication, seconds since 1970
         self._live = np.empty(0, dtype=bool)  # slot -> still the item's current bands
@@ -183,16 +192,19 @@ class BandMap:
     def nbytes(self) -> int:
         """Memory held by the arrays (the base with its room to grow and its directory, the table,
         slots, item ids)."""
-        base = 0 if self._base is None else sum(a.nbytes for a in (self._base.keys, self._base.slots))
-        base += 0 if self._base is None else self._base.starts.nbytes
+        runs = sum(run.keys.nbytes + run.slots.nbytes + run.starts.nbytes for run in self._runs)
         recent = self._recent.keys.nbytes + self._recent.slots.nbytes + 2 * len(self._recent.fill)
         slots = self._item.nbytes + self._epoch.nbytes + self._live.nbytes + self._slot_of.nbytes
-        return base + recent + slots
+        return runs + recent + slots
 
     @property
     def pairs(self) -> int:
         """(band, item) pairs held, dead ones included until the base's next merge."""
-        return (0 if self._base is None else self._base.size) + self._recent.size
+        return sum(run.size for run in self._runs) + self._recent.size
+
+    @property
+    def _runs(self) -> list[_Run]:
+        return [run for run in (self._base, self._overflow) if run is not None]
 
     def add(self, item_ids: Sequence[int] | I64, epochs: Sequence[int] | I64, bands: I64) -> None:
         """Add items: `bands[i]` holds the band keys of `item_ids[i]`, published at `epochs[i]`."""
@@ -216,9 +228,14 @@ class BandMap:
         if self._recent.size + len(keys) > self._recent.capacity:  # a window's load comes this way
             self._merge_recent(keys, pair_slots)
             return
-        spilled = self._recent.insert(keys, pair_slots)
-        if len(spilled[0]) or self._recent.size == self._recent.capacity:
-            self._merge_recent(*spilled)
+        left = self._recent.insert(keys, pair_slots)
+        if len(left[0]):
+            held = [] if self._overflow is None else [_pairs_of(self._overflow)]
+            self._overflow = _sorted(*_joined([*held, left]))
+        overflow = 0 if self._overflow is None else self._overflow.size
+        full = self._recent.size + overflow >= self._recent.capacity
+        if full or overflow * _OVERFLOW_SHARE >= self._recent.capacity:
+            self._merge_recent(*_NO_PAIRS)
 
     def discard(self, item_ids: Sequence[int] | I64) -> None:
         """Forget items (unknown ids are fine); their pairs leave at the next merge into the base."""
@@ -256,34 +273,27 @@ class BandMap:
 
     def _matches(self, keys: U64) -> Iterator[tuple[I64, U32]]:
         """(index into `keys`, slot) of every pair held whose key equals a looked-up key: in the base,
-        comparing each key with its directory bucket only, then in the table."""
-        if (run := self._base) is not None:
-            buckets = (keys >> run.shift).astype(np.int64)
-            first = run.starts[buckets].astype(np.int64)
-            counts = run.starts[buckets + 1].astype(np.int64) - first
-            total = int(counts.sum())
-            if total:
-                rows = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
-                at = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
-                equal = run.keys[at] == keys[rows]
-                if equal.any():
-                    yield rows[equal], run.slots[at[equal]]
+        the table and the overflow."""
+        if self._base is not None:
+            yield from _run_matches(self._base, keys)
         yield from self._recent.matches(keys)
+        if self._overflow is not None:
+            yield from _run_matches(self._overflow, keys)
 
     def _merge_recent(self, keys: U64, slots: U32, *, prune: bool = False) -> None:
-        """The table's pairs and these, sorted without the pairs that no longer count and merged into
-        the base (pruned first if items were dropped: both in place); then a table sized for the base."""
-        held_keys, held_slots = self._recent.pairs()
-        keys, slots = np.concatenate([held_keys, keys]), np.concatenate([held_slots, slots])
+        """The table's and the overflow's pairs and these, sorted without the pairs that no longer count
+        and merged into the base (pruned first if items were dropped: both in place); then an empty
+        table sized for the base."""
+        held = [] if self._overflow is None else [_pairs_of(self._overflow)]
+        keys, slots = _joined([self._recent.pairs(), (keys, slots), *held])
         keep = self._kept(slots)
-        keys, slots = keys[keep], slots[keep]
-        order = np.argsort(keys)  # pairs of equal keys may come in any order
-        run = _Run.of(keys[order], slots[order])
+        run = _sorted(keys[keep], slots[keep])
         base = self._base
         if base is not None and (prune or self._dropped):
             base = self._pruned_in_place(base)
         self._base, self._dropped = run if base is None else _merged_in_place(base, run), 0
         self._recent = _Recent.sized(max(_RECENT_LEAST, self._base.size // _RECENT_SHARE))
+        self._overflow = None
 
     def _grow(self, count: int) -> int:
         """Room for `count` more slots (doubling, or renumbering when most slots are dead)."""
@@ -347,6 +357,35 @@ class BandMap:
         self._used = len(live)
         self._slot_of[:] = _NO_SLOT
         self._slot_of[self._item] = np.arange(len(live))
+
+
+def _pairs_of(run: _Run) -> tuple[U64, U32]:
+    return run.keys[: run.size], run.slots[: run.size]
+
+
+def _joined(parts: Sequence[tuple[U64, U32]]) -> tuple[U64, U32]:
+    return np.concatenate([keys for keys, _ in parts]), np.concatenate([slots for _, slots in parts])
+
+
+def _sorted(keys: U64, slots: U32) -> _Run:
+    """A run of these pairs (pairs of equal keys may come in any order)."""
+    order = np.argsort(keys)
+    return _Run.of(keys[order], slots[order])
+
+
+def _run_matches(run: _Run, keys: U64) -> Iterator[tuple[I64, U32]]:
+    """(index into `keys`, slot) of every pair of the run whose key equals a looked-up key, comparing
+    each key with its directory bucket only."""
+    buckets = (keys >> run.shift).astype(np.int64)
+    first = run.starts[buckets].astype(np.int64)
+    counts = run.starts[buckets + 1].astype(np.int64) - first
+    total = int(counts.sum())
+    if total:
+        rows = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
+        at = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        equal = run.keys[at] == keys[rows]
+        if equal.any():
+            yield rows[equal], run.slots[at[equal]]
 
 
 def _merged_in_place(base: _Run, run: _Run) -> _Run:

@@ -62,12 +62,12 @@ def test_recent_pairs_are_merged_into_the_base_once_they_are_a_sixteenth_of_it(
     assert bands.lookup(np.array([[3598, 0], [3400, 0]])).item_id.tolist() == [1799, 1700]
 
 
-def test_the_recent_table_spills_to_the_next_buckets_and_hands_back_what_finds_no_room() -> None:
-    table = bandmap._Recent.sized(8)  # one bucket and the spare ones: every key has the same home
+def test_the_recent_table_spills_to_the_next_bucket_and_hands_back_what_finds_no_room() -> None:
+    table = bandmap._Recent.sized(8)  # one bucket and one for its spills: every key has the same home
     keys = bandmap._mixed(np.arange(100).reshape(-1, 1)).reshape(-1)
     slots = np.arange(100, dtype=np.uint32)
     left_keys, left_slots = table.insert(keys, slots)
-    held = (1 + bandmap._SPARE_BUCKETS) * bandmap._BUCKET_KEYS
+    held = 2 * bandmap._BUCKET_KEYS
     assert (table.size, len(left_keys)) == (held, 100 - held)
     found = {
         row: slot
@@ -121,3 +121,14 @@ def test_evicting_most_items_gives_the_base_memory_back() -> None:
     assert bands._base is not None
     assert len(bands._base.keys) == 2 * 1000 * 9 // 8  # an eighth to grow into
     assert bands.lookup(np.array([[49_500, 0]])).item_id.tolist() == [49_500]
+
+
+def test_a_band_key_many_articles_share_goes_to_the_overflow_and_is_found() -> None:
+    bands = BandMap()
+    ids = np.arange(300)
+    bands.add(ids, ids, np.stack([np.full(300, 42), ids], axis=1))  # band 1: one key for all
+    assert bands._overflow is not None
+    assert bands._recent.size + bands._overflow.size == 600
+    hits = bands.lookup(np.array([[42, -1], [-1, 7]]))
+    assert sorted(hits.item_id[hits.probe == 0].tolist()) == list(range(300))
+    assert hits.item_id[hits.probe == 1].tolist() == [7]
