@@ -117,6 +117,10 @@ class _Recent:
         shift = np.uint64(64 - (buckets.bit_length() - 1))
         return cls(np.empty(entries, np.uint64), np.empty(entries, np.uint32), fill, spilled, shift, capacity)
 
+    @property
+    def nbytes(self) -> int:
+        return sum(array.nbytes for array in (self.keys, self.slots, self.fill, self.spilled))
+
     def insert(self, keys: U64, slots: U32) -> tuple[U64, U32]:
         """Place the pairs in their buckets, then what did not fit in the next ones; returns the pairs
         that found room in neither."""
@@ -193,9 +197,8 @@ class BandMap:
         """Memory held by the arrays (the base with its room to grow and its directory, the table,
         slots, item ids)."""
         runs = sum(run.keys.nbytes + run.slots.nbytes + run.starts.nbytes for run in self._runs)
-        recent = self._recent.keys.nbytes + self._recent.slots.nbytes + 2 * len(self._recent.fill)
         slots = self._item.nbytes + self._epoch.nbytes + self._live.nbytes + self._slot_of.nbytes
-        return runs + recent + slots
+        return runs + self._recent.nbytes + slots
 
     @property
     def pairs(self) -> int:
