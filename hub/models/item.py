@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hub.models.types import PortableJSON, UTCDateTime
@@ -54,6 +54,16 @@ class StoredItem(StoredItemBase, table=True):
         Index("ix_stored_item_source_digest", "source_id", "entry_digest"),
         # The one-entry-per-story streams: canonical items only, newest first.
         Index("ix_stored_item_canonical", "is_canonical", "published", "id"),
+        # The story stage's items: those a harvest stored or changed, and a source's items still without
+        # a story (a partial index: nearly every item has one, so it stays a few entries small). Without
+        # them, every harvest read all its source's items, tens of thousands on a big portal.
+        Index("ix_stored_item_harvest", "harvest_id"),
+        Index(
+            "ix_stored_item_unassigned",
+            "source_id",
+            sqlite_where=text("story_id IS NULL"),
+            postgresql_where=text("story_id IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Select, delete, false, insert, or_, select, text, update
+from sqlalchemy import Row, Select, delete, false, insert, or_, select, text, union, update
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
@@ -106,10 +106,14 @@ def lock_stories(*, session: Session) -> None:
 def items_to_assign(source_id: str, harvest_id: int, *, session: Session) -> list[Row[Any]]:
     """Items of the source without a story, and those this harvest stored or changed; oldest first.
     Rows of the columns fingerprints read plus story and credit line: no ORM object per item."""
+    # Two index lookups (`ix_stored_item_unassigned`, `ix_stored_item_harvest`), not one condition with
+    # OR: the databases answer that by reading every item of the source.
+    source = col(StoredItem.source_id) == source_id
+    unassigned = select(col(StoredItem.id)).where(source, col(StoredItem.story_id).is_(None))
+    harvested = select(col(StoredItem.id)).where(source, col(StoredItem.harvest_id) == harvest_id)
     query = (
         select(*FINGERPRINT_COLUMNS, col(StoredItem.story_id), col(StoredItem.credited_source))
-        .where(col(StoredItem.source_id) == source_id)
-        .where(or_(col(StoredItem.story_id).is_(None), col(StoredItem.harvest_id) == harvest_id))
+        .where(col(StoredItem.id).in_(union(unassigned, harvested)))
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
     return list(session.execute(query))

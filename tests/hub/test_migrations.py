@@ -31,7 +31,7 @@ EXPECTED_TABLES = {
     "story",
     "story_member",
 }
-HEAD = "0005"
+HEAD = "0006"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from dedupe import DEFAULT_SETTINGS, DedupeSettings
+from hub.db import make_engine, upgrade_database
 from hub.items import IdentityRule, Item
 from hub.models import (
     DedupeSketch,
@@ -29,7 +32,8 @@ from hub.pipeline.stories import StoryCounts, assign_stories
 from hub.settings import Settings
 from hub.storage.harvests import open_harvest
 from hub.storage.items import store_items
-from tests.conftest import NOW, make_item
+from hub.storage.stories import items_to_assign
+from tests.conftest import NOW, fresh_database, make_item
 
 FLOOD_TITLE = "Bộ trưởng Bộ Nông nghiệp và Môi trường chỉ đạo ứng phó mưa lũ tại Nam Trung Bộ"
 FLOOD = (
@@ -304,6 +308,51 @@ def test_same_url_from_two_sources_is_one_story(session: Session, sources: None)
     linked = item_of(session, "gialai-tin-tuc", "mae.gov.vn")
     assert linked.story_id == item_of(session, "mae-tin-tuc", "mua-lu").story_id
     assert session.get_one(StoryMember, linked.id).rule == "exact_url"
+
+
+def test_the_stage_takes_the_harvests_items_and_the_sources_items_left_without_a_story(
+    session: Session, sources: None
+) -> None:
+    harvest(session, "mae-tin-tuc", meeting(9, "6/10", 3, 7, "41,2", -24 * 20))
+    # Stored without the stage (as before stories existed): each is left without a story.
+    for source_id, item in (
+        ("mae-tin-tuc", article("mae-tin-tuc", "mua-lu", FLOOD_TITLE, FLOOD, 0)),
+        ("khanhhoa-tin-tuc", article("khanhhoa-tin-tuc", "bo-nnmt-mua-lu", *COPY, 9)),
+    ):
+        row = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=NOW)
+        store_items([item], session=session, harvest_id=row.id or 0, source_id=source_id, now=NOW)
+    session.commit()
+    # The ministry's next harvest takes its new item and its item left over; not its item already in a
+    # story, nor another portal's.
+    counts = harvest(session, "mae-tin-tuc", meeting(10, "4/11", 5, 9, "52,8", 0))
+    assert counts == StoryCounts(started=2)
+    assert item_of(session, "mae-tin-tuc", "mua-lu").story_id is not None
+    assert item_of(session, "khanhhoa-tin-tuc", "mua-lu").story_id is None
+
+
+def test_the_stage_finds_its_items_by_index_not_by_reading_the_whole_source(tmp_path: Path) -> None:
+    # On SQLite, whose plans do not depend on table statistics: a condition with OR read every item of
+    # the source at each harvest, tens of thousands on a big portal.
+    with fresh_database("sqlite", tmp_path) as url:
+        upgrade_database(url)
+        engine = make_engine(url)
+        statements: list[tuple[str, Any]] = []
+
+        def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+            statements.append((statement, parameters))
+
+        event.listen(engine, "before_cursor_execute", keep)
+        with Session(engine) as session:
+            assert items_to_assign("mae-tin-tuc", 7, session=session) == []
+        event.remove(engine, "before_cursor_execute", keep)
+        [(statement, parameters)] = [(sql, given) for sql, given in statements if "stored_item" in sql]
+        with engine.connect() as connection:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        engine.dispose()
+    reads = [row[-1] for row in plan if "stored_item" in row[-1]]
+    assert any("ix_stored_item_unassigned" in read for read in reads), reads
+    assert any("ix_stored_item_harvest" in read for read in reads), reads
+    assert all("INTEGER PRIMARY KEY" in read or "_unassigned" in read or "_harvest" in read for read in reads)
 
 
 def test_an_edited_item_keeps_its_story(session: Session, sources: None) -> None:
