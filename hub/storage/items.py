@@ -99,13 +99,19 @@ def is_entry_unchanged(
     return session.execute(query).first() is not None
 
 
-def entry_digests(source_id: str, *, session: Session) -> set[tuple[str, str]]:
-    """(guid, digest) and (URL, digest) of every item of the source that has an entry digest."""
+def entry_digests(
+    source_id: str, *, session: Session, at_most: int | None = None
+) -> set[tuple[str, str]] | None:
+    """(guid, digest) and (URL, digest) of every item of the source that has an entry digest; None when
+    the source has more than `at_most` such items (nothing more is read)."""
     query = select(col(StoredItem.guid), col(StoredItem.url), col(StoredItem.entry_digest)).where(
         col(StoredItem.source_id) == source_id, col(StoredItem.entry_digest) != ""
     )
+    rows = session.execute(query if at_most is None else query.limit(at_most + 1)).all()
+    if at_most is not None and len(rows) > at_most:
+        return None
     pairs: set[tuple[str, str]] = set()
-    for guid, url, digest in session.execute(query):
+    for guid, url, digest in rows:
         pairs.add((url, digest))
         if guid is not None:
             pairs.add((guid, digest))

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
+from hub import pipeline
 from hub.errors import ConfigError
 from hub.harvest import HarvestOutcome, harvest_sources
 from hub.models import FetchValidator, HarvestStatus, ItemVersion, Source, StoredItem
@@ -23,6 +24,13 @@ FEED = "/rss/tin-tuc.rss"
 def _count(session: Session, table: type) -> int:
     session.rollback()  # a new transaction sees the harvest's commits
     return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+@pytest.fixture(params=["read whole", "asked entry by entry"])
+def digests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source's entry digests read at once (a small source), or looked up per entry (a big one)."""
+    if request.param == "asked entry by entry":
+        monkeypatch.setattr(pipeline, "DIGESTS_READ_WHOLE", 1)
 
 
 async def _harvest(settings: Settings, engine: Engine, *ids: str) -> HarvestOutcome:
@@ -123,6 +131,29 @@ async def test_rebuilt_feed_with_the_same_entries_counts_them_unchanged(
     )
     assert [item.version for item in list_items(session=session)] == [1, 1, 1]
     assert _count(session, ItemVersion) == 0
+
+
+@pytest.mark.usefixtures("digests")
+async def test_entries_seen_unchanged_fetch_no_article_page_again(
+    settings: Settings, engine: Engine, add_source: Callable[..., Source]
+) -> None:
+    with serve() as portal:
+        portal.routes[FEED] = Reply(rss_feed(portal.base_url))
+        for guid, title, body in ARTICLES:
+            page = f"<html><body><article><h1>{title}</h1>{body}</article></body></html>"
+            portal.routes[f"/tin-tuc/{guid}.html"] = Reply(
+                page.encode(), headers={"content-type": "text/html; charset=utf-8"}
+            )
+        add_source(url=portal.url(FEED), options={"full_text": True})
+        await _harvest(settings, engine, "moit-tin-tuc")
+        pages_first = [r.path for r in portal.requests if r.path.startswith("/tin-tuc/")]
+        portal.routes[FEED] = Reply(rss_feed(portal.base_url, built="Fri, 14 Mar 2025 10:00:00 +0700"))
+
+        outcome = await _harvest(settings, engine, "moit-tin-tuc")
+
+    assert len(pages_first) == len(ARTICLES)
+    assert [r.path for r in portal.requests if r.path.startswith("/tin-tuc/")] == pages_first
+    assert (outcome.items_new, outcome.items_updated, outcome.items_unchanged) == (0, 0, 3)
 
 
 async def test_one_edited_entry_makes_exactly_one_new_version(

@@ -13,6 +13,7 @@ from hub.models import HarvestTrigger, Source
 from hub.storage.harvests import open_harvest
 from hub.storage.items import (
     StoreCounts,
+    entry_digests,
     is_entry_unchanged,
     list_items,
     list_versions,
@@ -132,6 +133,19 @@ def test_entry_digest_answers_is_unchanged(session: Session, harvest_ids: Callab
     )
     assert not is_entry_unchanged("moit-tin-tuc", "moit-2025-0001", "digest-other", session=session)
     assert not is_entry_unchanged("mof-tin-tuc", "moit-2025-0001", "digest-1", session=session)
+
+
+def test_entry_digests_of_a_source_bigger_than_asked_are_not_read(
+    session: Session, harvest_ids: Callable[[], int]
+) -> None:
+    _store(session, [make_item(1, guid="moit-2025-0001"), make_item(2)], harvest_ids())
+
+    assert entry_digests("moit-tin-tuc", session=session, at_most=1) is None
+    assert entry_digests("moit-tin-tuc", session=session, at_most=2) == {
+        ("moit-2025-0001", "digest-1"),
+        ("https://moit.gov.vn/tin-tuc/hop-bao-1.html", "digest-1"),
+        ("https://moit.gov.vn/tin-tuc/hop-bao-2.html", "digest-2"),
+    }
 
 
 def test_reserialised_entry_refreshes_its_digest_without_a_version(
