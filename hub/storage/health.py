@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlmodel import Session, col
 
 from hub.models import Harvest, Source, StoredItem
@@ -45,23 +45,26 @@ class HubFigures:
 def recent_item_counts(
     now: datetime, *, session: Session, source_id: str | None = None
 ) -> dict[str, RecentCounts]:
-    """Per source id (every source, or one); sources with nothing new in a week are absent: zeros."""
-    day_ago = now - DAY
-    query = (
-        select(
-            col(StoredItem.source_id),
-            func.sum(case((col(StoredItem.first_seen_at) >= day_ago, 1), else_=0)),
-            func.count(),
-        )
-        .where(col(StoredItem.first_seen_at) >= now - WEEK)
-        .group_by(col(StoredItem.source_id))
-    )
+    """Per source id (every source, or one); sources with nothing new in a week are absent: zeros.
+
+    Counted per source, each a range of `ix_stored_item_source_first_seen`: one query over the items
+    grouped by source read every item of the archive (6-43 s at a million on SQLite)."""
+    query = select(col(Source.id), _first_seen_since(now - DAY), _first_seen_since(now - WEEK))
     if source_id is not None:
-        query = query.where(col(StoredItem.source_id) == source_id)
+        query = query.where(col(Source.id) == source_id)
     return {
-        source_id: RecentCounts(last_24h=int(day or 0), last_7d=int(week))
+        source_id: RecentCounts(last_24h=int(day), last_7d=int(week))
         for source_id, day, week in session.execute(query)
+        if week
     }
+
+
+def _first_seen_since(since: datetime) -> ScalarSelect[int]:
+    """The number of the outer query's source's items first seen since `since`."""
+    counted = select(func.count()).where(
+        col(StoredItem.source_id) == col(Source.id), col(StoredItem.first_seen_at) >= since
+    )
+    return counted.scalar_subquery()
 
 
 def hub_figures(now: datetime, *, session: Session) -> HubFigures:

@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from dedupe import DEFAULT_SETTINGS, DedupeSettings
-from hub.db import make_engine, upgrade_database
 from hub.items import IdentityRule, Item
 from hub.models import (
     DedupeSketch,
@@ -33,7 +31,8 @@ from hub.settings import Settings
 from hub.storage.harvests import open_harvest
 from hub.storage.items import store_items
 from hub.storage.stories import items_to_assign
-from tests.conftest import NOW, fresh_database, make_item
+from tests.conftest import NOW, make_item
+from tests.support.plans import plans_of
 
 FLOOD_TITLE = "Bộ trưởng Bộ Nông nghiệp và Môi trường chỉ đạo ứng phó mưa lũ tại Nam Trung Bộ"
 FLOOD = (
@@ -331,25 +330,10 @@ def test_the_stage_takes_the_harvests_items_and_the_sources_items_left_without_a
 
 
 def test_the_stage_finds_its_items_by_index_not_by_reading_the_whole_source(tmp_path: Path) -> None:
-    # On SQLite, whose plans do not depend on table statistics: a condition with OR read every item of
-    # the source at each harvest, tens of thousands on a big portal.
-    with fresh_database("sqlite", tmp_path) as url:
-        upgrade_database(url)
-        engine = make_engine(url)
-        statements: list[tuple[str, Any]] = []
-
-        def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            statements.append((statement, parameters))
-
-        event.listen(engine, "before_cursor_execute", keep)
-        with Session(engine) as session:
-            assert items_to_assign("mae-tin-tuc", 7, session=session) == []
-        event.remove(engine, "before_cursor_execute", keep)
-        [(statement, parameters)] = [(sql, given) for sql, given in statements if "stored_item" in sql]
-        with engine.connect() as connection:
-            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
-        engine.dispose()
-    reads = [row[-1] for row in plan if "stored_item" in row[-1]]
+    # A condition with OR read every item of the source at each harvest, tens of thousands on a big portal.
+    reads = plans_of(
+        lambda session: items_to_assign("mae-tin-tuc", 7, session=session), tmp_path, "stored_item"
+    )
     assert any("ix_stored_item_unassigned" in read for read in reads), reads
     assert any("ix_stored_item_harvest" in read for read in reads), reads
     assert all("INTEGER PRIMARY KEY" in read or "_unassigned" in read or "_harvest" in read for read in reads)

@@ -1,9 +1,11 @@
-"""story stage indexes: a harvest's items, and a source's items without a story
+"""indexes for what read the whole archive: a harvest's items, items without a story, recent items
 
 The story stage takes the items a harvest stored or changed and the source's items still without a
 story. Without an index for either, it read every item of the source at each harvest: tens of thousands
 of rows on a big portal, most of the stage's time. `harvest_id` gets a plain index; items without a story
-a partial one, which holds only them (nearly every item has a story).
+a partial one, which holds only them (nearly every item has a story). The sources' health counts the
+items each source first saw in the last week: without an index on that time it read every item (6-43 s
+at a million items on SQLite).
 
 Revision ID: 0006
 Revises: 0005
@@ -26,6 +28,7 @@ _UNASSIGNED = sa.text('story_id IS NULL')
 def upgrade() -> None:
     with op.batch_alter_table('stored_item', schema=None) as batch_op:
         batch_op.create_index('ix_stored_item_harvest', ['harvest_id'], unique=False)
+        batch_op.create_index('ix_stored_item_source_first_seen', ['source_id', 'first_seen_at'], unique=False)
         batch_op.create_index(
             'ix_stored_item_unassigned',
             ['source_id'],
@@ -38,4 +41,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('stored_item', schema=None) as batch_op:
         batch_op.drop_index('ix_stored_item_unassigned')
+        batch_op.drop_index('ix_stored_item_source_first_seen')
         batch_op.drop_index('ix_stored_item_harvest')
