@@ -58,15 +58,15 @@ class StoredItem(StoredItemBase, table=True):
         # a story (a partial index: nearly every item has one, so it stays a few entries small). Without
         # them, every harvest read all its source's items, tens of thousands on a big portal.
         Index("ix_stored_item_harvest", "harvest_id"),
-        # Items each source gained in the last day and week (the sources' health): a range of this
-        # index per source, instead of every item of the archive.
-        Index("ix_stored_item_source_first_seen", "source_id", "first_seen_at"),
         Index(
             "ix_stored_item_unassigned",
             "source_id",
             sqlite_where=text("story_id IS NULL"),
             postgresql_where=text("story_id IS NULL"),
         ),
+        # Items each source gained in the last day and week (the sources' health): a range of this
+        # index per source, instead of every item of the archive.
+        Index("ix_stored_item_source_first_seen", "source_id", "first_seen_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
