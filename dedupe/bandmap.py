@@ -205,6 +205,10 @@ class BandMap:
         """(band, item) pairs held, dead ones included until the base's next merge."""
         return sum(run.size for run in self._runs) + self._recent.size
 
+    def _overflow_pairs(self) -> list[tuple[U64, U32]]:
+        """The overflow's pairs, as a list to join with others (empty when there is none)."""
+        return [] if self._overflow is None else [_pairs_of(self._overflow)]
+
     @property
     def _runs(self) -> list[_Run]:
         return [run for run in (self._base, self._overflow) if run is not None]
@@ -233,8 +237,7 @@ class BandMap:
             return
         left = self._recent.insert(keys, pair_slots)
         if len(left[0]):
-            held = [] if self._overflow is None else [_pairs_of(self._overflow)]
-            self._overflow = _sorted(*_joined([*held, left]))
+            self._overflow = _sorted(*_joined([*self._overflow_pairs(), left]))
         overflow = 0 if self._overflow is None else self._overflow.size
         full = self._recent.size + overflow >= self._recent.capacity
         if full or overflow * _OVERFLOW_SHARE >= self._recent.capacity:
@@ -287,8 +290,7 @@ class BandMap:
         """The table's and the overflow's pairs and these, sorted without the pairs that no longer count
         and merged into the base (pruned first if items were dropped: both in place); then an empty
         table sized for the base."""
-        held = [] if self._overflow is None else [_pairs_of(self._overflow)]
-        keys, slots = _joined([self._recent.pairs(), (keys, slots), *held])
+        keys, slots = _joined([self._recent.pairs(), (keys, slots), *self._overflow_pairs()])
         keep = self._kept(slots)
         run = _sorted(keys[keep], slots[keep])
         base = self._base
