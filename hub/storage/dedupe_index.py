@@ -184,7 +184,7 @@ class SqlIndex:
         """True when `published` lies within the window around `around` (always, without either)."""
         return around is None or self.window is None or abs(published - around) <= self.window
 
-    def _lookup(self, statement: Select[Any], values: Sequence[object]) -> Iterator[Any]:
+    def _lookup(self, statement: Select[Any], values: Sequence[int | str]) -> Iterator[Any]:
         if not values:
             return iter(())
         return iter(self._run(statement, {"values": bound_values(values, postgresql=self._postgresql)}))

@@ -13,7 +13,21 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Select, delete, false, insert, or_, select, text, union, update
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Row,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    false,
+    or_,
+    select,
+    text,
+    union,
+    update,
+)
 from sqlmodel import Session, col
 
 from hub.db import is_postgresql
@@ -106,17 +120,23 @@ def lock_stories(*, session: Session) -> None:
 def items_to_assign(source_id: str, harvest_id: int, *, session: Session) -> list[Row[Any]]:
     """Items of the source without a story, and those this harvest stored or changed; oldest first.
     Rows of the columns fingerprints read plus story and credit line: no ORM object per item."""
+    return list(session.execute(_to_assign(), {"source_id": source_id, "harvest_id": harvest_id}))
+
+
+@lru_cache(maxsize=1)
+def _to_assign() -> Select[Any]:
     # Two index lookups (`ix_stored_item_unassigned`, `ix_stored_item_harvest`), not one condition with
     # OR: the databases answer that by reading every item of the source.
-    source = col(StoredItem.source_id) == source_id
+    source = col(StoredItem.source_id) == bindparam("source_id")
     unassigned = select(col(StoredItem.id)).where(source, col(StoredItem.story_id).is_(None))
-    harvested = select(col(StoredItem.id)).where(source, col(StoredItem.harvest_id) == harvest_id)
-    query = (
+    harvested = select(col(StoredItem.id)).where(
+        source, col(StoredItem.harvest_id) == bindparam("harvest_id")
+    )
+    return (
         select(*FINGERPRINT_COLUMNS, col(StoredItem.story_id), col(StoredItem.credited_source))
         .where(col(StoredItem.id).in_(union(unassigned, harvested)))
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
-    return list(session.execute(query))
 
 
 def set_story_ids(stories: Mapping[int, tuple[int, bool]], *, session: Session) -> None:
@@ -154,22 +174,19 @@ def start_stories(items: Sequence[Row[Any]], *, session: Session, now: datetime)
         }
         for item in items
     ]
-    # Core on the table: the ORM's bulk insert costs more per row than the database does. Each row
-    # returns its canonical item with its id: asking for the rows' order instead makes SQLite insert
-    # them one statement each.
-    table = table_of(Story)
-    statement = insert(table).returning(table.c.canonical_item_id, table.c.id)
-    return {row.canonical_item_id: row.id for row in session.execute(statement, rows)}
+    # Core on the table: the ORM's bulk insert costs more per row than the database does.
+    returned = insert_rows(session.connection(), table_of(Story), rows, returning=("canonical_item_id", "id"))
+    return {row.canonical_item_id: row.id for row in returned}
 
 
 def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> None:
     """`story_member` rows of items that had none (one delete of leftovers, one multi-row insert)."""
     if not members:
         return
-    ids = [member["item_id"] for member in members]
-    table = table_of(StoryMember)
-    session.execute(delete(table).where(table.c.item_id.in_(ids)))
-    insert_rows(session.connection(), table, members)
+    postgresql = is_postgresql(session)
+    ids = bound_values([member["item_id"] for member in members], postgresql=postgresql)
+    session.execute(_forget_members(postgresql=postgresql), {"values": ids})
+    insert_rows(session.connection(), table_of(StoryMember), members)
 
 
 def start_story(item: StoredItem, *, session: Session, now: datetime) -> int:
@@ -198,7 +215,9 @@ def members_of(story_id: int, *, session: Session) -> list[Member]:
 
 def members_of_stories(story_ids: Collection[int], *, session: Session) -> dict[int, list[Member]]:
     """`members_of` for several stories, in one query."""
-    query = _of_members(select(StoredItem, Source, StoryMember), story_ids)
+    query = _of_members(
+        select(StoredItem, Source, StoryMember), col(StoredItem.story_id).in_(sorted(story_ids))
+    )
     found: dict[int, list[Member]] = defaultdict(list)
     for item, source, member in session.execute(query).all():
         found[item.story_id or 0].append(Member(item, source, member))
@@ -209,18 +228,18 @@ def contenders_of(story_ids: Collection[int], *, session: Session) -> dict[int, 
     """Per story, its members as rows of (story_id, item_id, published, agency, priority,
     credited_source_id), earliest publication first."""
     found: dict[int, list[Row[Any]]] = defaultdict(list)
-    for row in session.execute(_of_members(select(*_CONTENDER_COLUMNS), story_ids)):
+    postgresql = is_postgresql(session)
+    values = bound_values(sorted(story_ids), postgresql=postgresql)
+    for row in session.execute(_contenders(postgresql=postgresql), {"values": values}):
         found[row.story_id].append(row)
     return dict(found)
 
 
 def elections_of(story_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
     """Per story, its current (id, canonical_item_id, elected_by)."""
-    table = table_of(Story)
-    query = select(table.c.id, table.c.canonical_item_id, table.c.elected_by).where(
-        table.c.id.in_(sorted(story_ids))
-    )
-    return {row.id: row for row in session.execute(query)}
+    postgresql = is_postgresql(session)
+    values = bound_values(sorted(story_ids), postgresql=postgresql)
+    return {row.id: row for row in session.execute(_elections(postgresql=postgresql), {"values": values})}
 
 
 def set_elections(elected: Mapping[int, tuple[int | None, str]], *, session: Session, now: datetime) -> None:
@@ -239,10 +258,12 @@ def set_canonical_flags(story_ids: Collection[int], canonical: Collection[int], 
     entry in every index of the table, even when its values stay the same."""
     if not story_ids:
         return
-    items = table_of(StoredItem)
-    flag = items.c.id.in_(sorted(canonical)) if canonical else false()
-    changing = items.c.story_id.in_(sorted(story_ids)) & items.c.is_canonical.is_distinct_from(flag)
-    session.execute(update(items).where(changing).values(is_canonical=flag))
+    postgresql = is_postgresql(session)
+    values = {
+        "stories": bound_values(sorted(story_ids), postgresql=postgresql),
+        "canonical": bound_values(sorted(canonical), postgresql=postgresql),
+    }
+    session.execute(_flag_canonical(postgresql=postgresql), values)
 
 
 def move_members(from_story: int, to_story: int, *, session: Session, now: datetime) -> None:
@@ -293,13 +314,14 @@ def republications_of(
     return dict(found)
 
 
-def _of_members(query: Select[*Columns], story_ids: Collection[int]) -> Select[*Columns]:
-    """`query` over the stories' items joined to their sources and memberships, earliest first."""
+def _of_members(query: Select[*Columns], stories: ColumnElement[bool]) -> Select[*Columns]:
+    """`query` over the items of the `stories` (a condition on their story id) joined to their
+    sources and memberships, earliest first."""
     return (
         query.select_from(StoredItem)
         .join(Source, col(Source.id) == col(StoredItem.source_id))
         .join(StoryMember, col(StoryMember.item_id) == col(StoredItem.id))
-        .where(col(StoredItem.story_id).in_(sorted(story_ids)))
+        .where(stories)
         .order_by(col(StoredItem.published), col(StoredItem.id))
     )
 
@@ -311,6 +333,40 @@ def _rows_by_id(columns: tuple[Any, ...], item_ids: Collection[int], session: Se
     query = _by_id(columns, postgresql=postgresql)
     values = bound_values(sorted(item_ids), postgresql=postgresql)
     return {row.id: row for row in session.execute(query, {"values": values})}
+
+
+# The stage's statements with a list of ids, built once per database kind: one text whatever the
+# number of ids, so the driver and the server reuse their work (see `hub.storage.bulk.one_of`).
+@lru_cache(maxsize=2)
+def _forget_members(*, postgresql: bool) -> Delete:
+    table = table_of(StoryMember)
+    return delete(table).where(one_of(table.c.item_id, postgresql=postgresql))
+
+
+@lru_cache(maxsize=2)
+def _contenders(*, postgresql: bool) -> Select[Any]:
+    return _of_members(
+        select(*_CONTENDER_COLUMNS), one_of(table_of(StoredItem).c.story_id, postgresql=postgresql)
+    )
+
+
+@lru_cache(maxsize=2)
+def _elections(*, postgresql: bool) -> Select[Any]:
+    table = table_of(Story)
+    columns = (table.c.id, table.c.canonical_item_id, table.c.elected_by)
+    return select(*columns).where(one_of(table.c.id, postgresql=postgresql))
+
+
+@lru_cache(maxsize=2)
+def _flag_canonical(*, postgresql: bool) -> Update:
+    items = table_of(StoredItem)
+    flag = one_of(items.c.id, postgresql=postgresql, name="canonical")
+    of_stories = one_of(items.c.story_id, postgresql=postgresql, name="stories")
+    return (
+        update(items)
+        .where(of_stories & items.c.is_canonical.is_distinct_from(flag))
+        .values(is_canonical=flag)
+    )
 
 
 @lru_cache(maxsize=8)

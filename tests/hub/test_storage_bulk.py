@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
+import pytest
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
@@ -71,3 +73,24 @@ def test_rows_inserted_in_one_statement_read_back_as_given(session: Session) -> 
 
     found = session.execute(select(STORIES.c.content_type, STORIES.c.elected_by, STORIES.c.updated_at))
     assert sorted(found) == [("article", "earliest", NOW), ("document", "credited", later)]
+
+
+def test_strings_of_any_characters_are_looked_up_as_they_are(session: Session) -> None:
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    awkward = ['Bộ TN&MT, "Nguồn"', "{a,b}", "back\\slash", "NULL", "", " dấu cách ", "ụ\u0301"]
+    rows = [
+        {"content_type": "article", "elected_by": value, "created_at": NOW, "updated_at": NOW}
+        for value in [*awkward, "other"]
+    ]
+    insert_rows(session.connection(), STORIES, rows)
+    query = select(STORIES.c.elected_by).where(one_of(STORIES.c.elected_by, postgresql=postgresql))
+
+    found = session.execute(query, {"values": bound_values(awkward, postgresql=postgresql)}).scalars()
+
+    assert sorted(found) == sorted(awkward)
+
+
+def test_values_other_than_integers_and_strings_are_refused(session: Session) -> None:
+    with pytest.raises(TypeError, match="integers or strings, not float"):
+        bound_values([1, 2.5], postgresql=True)
+    assert bound_values([np.int64(7), 2**62], postgresql=True) == "{7,4611686018427387904}"
