@@ -51,6 +51,7 @@ from hub.pipeline.fingerprint_pool import FingerprintPool
 from hub.pipeline.fingerprints import index_entry, item_fingerprint
 from hub.pipeline.stories import assign_stories
 from hub.settings import Settings
+from hub.startup import freeze_imports
 from hub.storage.dedupe_index import SqlIndex, index_rows
 from hub.storage.dedupe_sql import INDEX_COLUMNS, insert_index_rows
 from hub.storage.dedupe_window import drop_windows, window_of
@@ -478,6 +479,7 @@ def main() -> None:
         help="processes fingerprinting harvests ahead of the stage (0: in the stage); default: the hub's",
     )
     args = parser.parse_args()
+    freeze_imports()  # as the hub's command line does
     PER_DAY = args.per_day
     sizes = sorted(int(size) for size in args.sizes.split(","))
     clock = LookupClock()

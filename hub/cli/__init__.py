@@ -11,6 +11,7 @@ from hub.cli import demo, harvest, init, serve, sources, stories
 from hub.cli.console import EXIT_CONFIG, errors
 from hub.logs import configure_logging
 from hub.settings import Settings
+from hub.startup import freeze_imports
 
 app = typer.Typer(
     name="portalhub",
@@ -46,6 +47,7 @@ def root(
 
 def main() -> None:
     """Console-script entry point (`portalhub`)."""
+    freeze_imports()
     app()
 
 
