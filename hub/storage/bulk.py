@@ -2,10 +2,10 @@
 
 Why: the story stage looks up a thousand-odd candidates and updates some fifty items and stories per
 harvest. An IN list of a thousand parameters costs more to render, send and parse than the lookup
-takes: the values travel as one parameter (an array on PostgreSQL, a JSON array SQLite reads with
-`json_each`). An executemany costs SQLite nothing (it runs in process), but on PostgreSQL it is one
-statement per row on the server; one `INSERT ... SELECT FROM unnest(...)` or `UPDATE ... FROM
-unnest(...)` over a column array each does them all at once.
+takes: the values travel as one parameter (an array's text form that PostgreSQL casts, a JSON array
+SQLite reads with `json_each`). An executemany costs SQLite nothing (it runs in process), but on
+PostgreSQL it is one statement per row on the server; one `INSERT ... SELECT FROM unnest(...)` or
+`UPDATE ... FROM unnest(...)` over a column array each does them all at once.
 """
 
 from __future__ import annotations
