@@ -19,11 +19,12 @@ def unfrozen() -> Iterator[None]:
 
 
 def test_freezing_moves_the_objects_alive_out_of_collections_and_not_later_ones(unfrozen: None) -> None:
+    gc.collect()  # earlier tests' garbage, which the freeze's own collection would free
     alive = len(gc.get_objects())
     freeze_imports()
     frozen = gc.get_freeze_count()
     later = [[index] for index in range(1000)]
-    assert frozen >= alive * 0.9  # the collection before the freeze may free a few
+    assert frozen >= alive * 0.99
     assert gc.get_freeze_count() == frozen
     assert len(gc.get_objects()) < len(later) + alive * 0.1
     assert all(gc.is_tracked(item) for item in later)
