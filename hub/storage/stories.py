@@ -7,15 +7,17 @@ Input: stored item ids and story ids. Output: `Story` / `StoryMember` rows and t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
     Delete,
+    Executable,
+    Result,
     Row,
     Select,
     Update,
@@ -183,9 +185,7 @@ def add_members(members: Sequence[Mapping[str, Any]], *, session: Session) -> No
     """`story_member` rows of items that had none (one delete of leftovers, one multi-row insert)."""
     if not members:
         return
-    postgresql = is_postgresql(session)
-    ids = bound_values([member["item_id"] for member in members], postgresql=postgresql)
-    session.execute(_forget_members(postgresql=postgresql), {"values": ids})
+    _with_ids(_forget_members, session, values=[member["item_id"] for member in members])
     insert_rows(session.connection(), table_of(StoryMember), members)
 
 
@@ -228,18 +228,14 @@ def contenders_of(story_ids: Collection[int], *, session: Session) -> dict[int, 
     """Per story, its members as rows of (story_id, item_id, published, agency, priority,
     credited_source_id), earliest publication first."""
     found: dict[int, list[Row[Any]]] = defaultdict(list)
-    postgresql = is_postgresql(session)
-    values = bound_values(sorted(story_ids), postgresql=postgresql)
-    for row in session.execute(_contenders(postgresql=postgresql), {"values": values}):
+    for row in _with_ids(_contenders, session, values=story_ids):
         found[row.story_id].append(row)
     return dict(found)
 
 
 def elections_of(story_ids: Collection[int], *, session: Session) -> dict[int, Row[Any]]:
     """Per story, its current (id, canonical_item_id, elected_by)."""
-    postgresql = is_postgresql(session)
-    values = bound_values(sorted(story_ids), postgresql=postgresql)
-    return {row.id: row for row in session.execute(_elections(postgresql=postgresql), {"values": values})}
+    return {row.id: row for row in _with_ids(_elections, session, values=story_ids)}
 
 
 def set_elections(elected: Mapping[int, tuple[int | None, str]], *, session: Session, now: datetime) -> None:
@@ -258,12 +254,7 @@ def set_canonical_flags(story_ids: Collection[int], canonical: Collection[int], 
     entry in every index of the table, even when its values stay the same."""
     if not story_ids:
         return
-    postgresql = is_postgresql(session)
-    values = {
-        "stories": bound_values(sorted(story_ids), postgresql=postgresql),
-        "canonical": bound_values(sorted(canonical), postgresql=postgresql),
-    }
-    session.execute(_flag_canonical(postgresql=postgresql), values)
+    _with_ids(_flag_canonical, session, stories=story_ids, canonical=canonical)
 
 
 def move_members(from_story: int, to_story: int, *, session: Session, now: datetime) -> None:
@@ -329,10 +320,14 @@ def _of_members(query: Select[*Columns], stories: ColumnElement[bool]) -> Select
 def _rows_by_id(columns: tuple[Any, ...], item_ids: Collection[int], session: Session) -> dict[int, Row[Any]]:
     if not item_ids:
         return {}
+    return {row.id: row for row in _with_ids(partial(_by_id, columns), session, values=item_ids)}
+
+
+def _with_ids(statement: Callable[..., Executable], session: Session, **ids: Collection[int]) -> Result[Any]:
+    """Run the statement built for this database kind, each list of ids bound as one parameter."""
     postgresql = is_postgresql(session)
-    query = _by_id(columns, postgresql=postgresql)
-    values = bound_values(sorted(item_ids), postgresql=postgresql)
-    return {row.id: row for row in session.execute(query, {"values": values})}
+    values = {name: bound_values(sorted(given), postgresql=postgresql) for name, given in ids.items()}
+    return session.execute(statement(postgresql=postgresql), values)
 
 
 # The stage's statements with a list of ids, built once per database kind: one text whatever the
