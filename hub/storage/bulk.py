@@ -4,18 +4,21 @@ Why: the story stage looks up a thousand-odd candidates and updates some fifty i
 harvest. An IN list of a thousand parameters costs more to render, send and parse than the lookup
 takes: the values travel as one parameter (an array's text form that PostgreSQL casts, a JSON array
 SQLite reads with `json_each`). An executemany costs SQLite nothing (it runs in process), but on
-PostgreSQL it is one statement per row on the server; one `INSERT ... SELECT FROM unnest(...)` or
-`UPDATE ... FROM unnest(...)` over a column array each does them all at once.
+PostgreSQL it is one statement per row on the server. There rows are inserted with one `COPY ... FROM
+STDIN` (the server's bulk-load path, each row formatted by the driver's C code), or, when the new ids are
+wanted, one `INSERT ... SELECT FROM unnest(...)`; updated with one `UPDATE ... FROM unnest(...)` over a
+column array each.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from numbers import Integral
 from typing import Any
 
+import psycopg
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -35,7 +38,7 @@ from sqlalchemy import (
     update,
 )
 
-__all__ = ["bound_values", "insert_rows", "one_of", "unnest_insert", "update_rows"]
+__all__ = ["bound_values", "copy_rows", "insert_rows", "one_of", "update_rows"]
 
 
 def one_of(column: ColumnElement[Any], *, postgresql: bool, name: str = "values") -> ColumnElement[bool]:
@@ -81,6 +84,9 @@ def insert_rows(
         return []
     names = tuple(rows[0])
     postgresql = connection.dialect.name == "postgresql"
+    if postgresql and not returning:
+        copy_rows(connection, table, names, [tuple(row[name] for name in names) for row in rows])
+        return []
     statement = _insert(table, names, returning, postgresql=postgresql)
     if postgresql:
         result = connection.execute(statement, {name: [row[name] for row in rows] for name in names})
@@ -89,14 +95,53 @@ def insert_rows(
     return list(result) if returning else []
 
 
+def copy_rows(
+    connection: Connection, table: Table, names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """PostgreSQL: insert rows (tuples of the `names` columns' values) with one `COPY ... FROM STDIN` in
+    the connection's transaction. Each value goes through its column type's bind processing first, as
+    in any other statement (an aware time is refused naive, say).
+
+    Why not an INSERT over unnest arrays: psycopg adapts each array element in Python and the server
+    parses the arrays again; a harvest's sketch rows took about three times the client time that way
+    (measured: 1.9 against 0.6 ms for 50 rows)."""
+    names = tuple(names)
+    processors = _bind_processors(table, names, connection.dialect)
+    driver: psycopg.Connection[Any] = connection.connection.dbapi_connection  # type: ignore[assignment]
+    with driver.cursor() as cursor, cursor.copy(_copy_statement(table, names, connection)) as copy:
+        for row in rows:
+            copy.write_row(_processed(row, processors) if processors else row)
+
+
+def _copy_statement(table: Table, names: tuple[str, ...], connection: Connection) -> str:
+    quote = connection.dialect.identifier_preparer
+    return f"COPY {quote.format_table(table)} ({', '.join(map(quote.quote, names))}) FROM STDIN"
+
+
+Processor = Callable[[Any], Any] | None
+
+
+@lru_cache(maxsize=16)
+def _bind_processors(table: Table, names: tuple[str, ...], dialect: Any) -> tuple[Processor, ...]:
+    """Each column's bind processor (None where values go to the driver as they are); empty when none
+    has one."""
+    processors = tuple(table.c[name].type.bind_processor(dialect) for name in names)
+    return processors if any(processors) else ()
+
+
+def _processed(row: Sequence[Any], processors: tuple[Processor, ...]) -> list[Any]:
+    pairs = zip(row, processors, strict=True)
+    return [value if process is None else process(value) for value, process in pairs]
+
+
 @lru_cache(maxsize=16)
 def _insert(table: Table, names: tuple[str, ...], returning: tuple[str, ...], *, postgresql: bool) -> Insert:
-    statement = unnest_insert(table, names) if postgresql else insert(table)
+    statement = _unnest_insert(table, names) if postgresql else insert(table)
     return statement.returning(*(table.c[name] for name in returning)) if returning else statement
 
 
 @lru_cache(maxsize=16)
-def unnest_insert(table: Table, names: tuple[str, ...]) -> Insert:
+def _unnest_insert(table: Table, names: tuple[str, ...]) -> Insert:
     """PostgreSQL: INSERT ... SELECT * FROM unnest(:column_1, ...), one array parameter per column."""
     arrays = [bindparam(name, type_=ARRAY(table.c[name].type)) for name in names]
     return insert(table).from_select(names, select(literal_column("*")).select_from(func.unnest(*arrays)))

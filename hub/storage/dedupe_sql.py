@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 
 from hub.models import DedupeBand, DedupeKey, DedupeSketch, table_of
-from hub.storage.bulk import one_of, unnest_insert
+from hub.storage.bulk import copy_rows, one_of
 
 __all__ = [
     "INDEX_COLUMNS",
@@ -44,14 +44,12 @@ def insert_index_rows(connection: Connection, model: type, rows: Sequence[tuple[
 
     A harvest of 50 items writes some 1,800 index rows; a Core insert builds and processes a parameter
     dictionary per row, which costs more than the database's own work. SQLite takes the tuples as they
-    are (executemany); PostgreSQL one statement over a column array each (unnest).
+    are (executemany); PostgreSQL a COPY (`hub.storage.bulk.copy_rows`).
     """
     if not rows:
         return
-    names = INDEX_COLUMNS[model]
     if connection.dialect.name == "postgresql":
-        columns = dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
-        connection.execute(unnest_insert(table_of(model), names), columns)
+        copy_rows(connection, table_of(model), INDEX_COLUMNS[model], rows)
     else:
         connection.exec_driver_sql(_positional_insert(model), list(rows))
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.exc import StatementError
 from sqlmodel import Session
 
 from hub.models import Story, table_of
@@ -88,6 +89,37 @@ def test_strings_of_any_characters_are_looked_up_as_they_are(session: Session) -
     found = session.execute(query, {"values": bound_values(awkward, postgresql=postgresql)}).scalars()
 
     assert sorted(found) == sorted(awkward)
+
+
+def test_inserted_text_comes_back_exactly_and_none_as_null(session: Session) -> None:
+    # On PostgreSQL the rows travel as COPY text, where tabs, newlines, backslashes and \\N mean something.
+    awkward = ["tab\there", "dòng\nmới", "back\\slash", "\\N", 'Bộ TN&MT, "Nguồn"', "ụ\u0301", ""]
+    rows = [
+        {
+            "content_type": "article",
+            "elected_by": value,
+            "merged_into": None,
+            "created_at": NOW,
+            "updated_at": NOW,
+        }
+        for value in awkward
+    ]
+
+    insert_rows(session.connection(), STORIES, rows)
+
+    found = session.execute(select(STORIES.c.elected_by, STORIES.c.merged_into)).all()
+    assert sorted(found) == sorted((value, None) for value in awkward)
+
+
+def test_a_naive_time_is_refused_and_nothing_is_inserted(session: Session) -> None:
+    naive = NOW.replace(tzinfo=None)
+    rows = [{"content_type": "article", "elected_by": "earliest", "created_at": naive, "updated_at": NOW}]
+
+    with pytest.raises((ValueError, StatementError), match="naive datetime"):
+        insert_rows(session.connection(), STORIES, rows)
+    session.rollback()
+
+    assert session.execute(select(STORIES.c.id)).all() == []
 
 
 def test_values_other_than_integers_and_strings_are_refused(session: Session) -> None:
