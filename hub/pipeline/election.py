@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from dedupe import Credit, find_credit, resolve_credit
 from hub.models import ElectedBy
 from hub.storage import stories as store
 
-__all__ = ["CreditAliases", "CreditResolver", "choose", "elect_stories"]
+__all__ = ["CreditAliases", "CreditResolver", "choose", "elect_stories", "resolver_of"]
 
 
 class CreditAliases(Protocol):
@@ -55,6 +56,14 @@ class CreditResolver:
             return None
         credit = find_credit([credit_line]) or Credit(credit_line, credit_line, "end")
         return resolve_credit(credit, self.known)
+
+
+@lru_cache(maxsize=4)
+def resolver_of(sources: tuple[CreditAliases, ...]) -> CreditResolver:
+    """The resolver of these sources (rows of `credit_aliases`), built once while they stay the same:
+    every harvest's story stage reads them, and building the resolver (two URLs parsed per source) took
+    longer than reading them. The rows are compared whole, so any change to a source builds anew."""
+    return CreditResolver(sources)
 
 
 def elect_stories(

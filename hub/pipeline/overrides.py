@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from hub.errors import HubError
 from hub.models import EditorAction, EditorDecision, StoredItem, Story, StoryMember
-from hub.pipeline.election import CreditResolver, elect_stories
+from hub.pipeline.election import elect_stories, resolver_of
 from hub.storage import stories as store
 from hub.storage.sources import credit_aliases
 
@@ -143,6 +143,6 @@ def _credited(item_id: int, *, session: Session) -> str | None:
 
 
 def _elect(*story_ids: int, session: Session, now: datetime) -> None:
-    elect_stories(story_ids, CreditResolver(credit_aliases(session=session)), session=session, now=now)
+    elect_stories(story_ids, resolver_of(tuple(credit_aliases(session=session))), session=session, now=now)
     # The election wrote with Core statements: the stories and items this session holds reload.
     session.expire_all()

@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import Session
 
 from hub.models import Source
-from hub.pipeline.election import CreditResolver
+from hub.pipeline.election import CreditResolver, resolver_of
 from hub.pipeline.normalise.credit import take_credit
 from hub.pipeline.normalise.html import html_to_text
 from hub.sources import SourceConfig
-from hub.storage.sources import list_sources, sync_sources
+from hub.storage.sources import credit_aliases, list_sources, sync_sources
 
 LEAD = "Chiều 19/11, tại Đà Nẵng, Thủ tướng Chính phủ làm việc với Ban Thường vụ Thành ủy Đà Nẵng."
 LAST = "Các địa phương chủ động tiêu nước, bảo vệ diện tích lúa đông xuân sớm và nuôi trồng thủy sản."
@@ -144,3 +144,25 @@ def test_credit_resolves_by_the_host_of_the_site_a_synced_source_names(
     session.commit()
 
     assert CreditResolver(list_sources(session=session)).resolve(line) == source_id
+
+
+def test_a_source_whose_site_moves_is_credited_by_its_new_host_at_once(session: Session) -> None:
+    shared = {"level": "ministry", "kind": "feed", "content_type": "article", "schedule": {"every": "15m"}}
+
+    def synced(sources: list[dict[str, str]]) -> CreditResolver:
+        configs = [SourceConfig.model_validate({**shared, **source}) for source in sources]
+        sync_sources(configs, session=session, now=datetime(2026, 11, 20, tzinfo=UTC))
+        session.commit()
+        return resolver_of(tuple(credit_aliases(session=session)))
+
+    before = synced(MIRRORED)
+    moved = [
+        {**source, "site": "https://www.khanhhoa.vn"} if source["id"] == "khanhhoa-tin-tuc" else source
+        for source in MIRRORED
+    ]
+    after = synced(moved)
+
+    assert before.resolve("Nguồn: khanhhoa.gov.vn") == "khanhhoa-tin-tuc"
+    assert after.resolve("Nguồn: khanhhoa.vn") == "khanhhoa-tin-tuc"
+    assert after.resolve("Nguồn: khanhhoa.gov.vn") is None
+    assert synced(moved) is after  # unchanged sources: the resolver already built
