@@ -335,6 +335,8 @@ def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: Fi
         # The stage in a transaction of its own, so that its commit (writing the pages its index rows
         # dirtied) is timed with it and the items' own rows are not.
         with session_scope(engine) as session:
+            # The hub runs the stage in the harvest's session, whose connection is long checked out.
+            session.connection()
             began, cpu_began = time.perf_counter(), time.process_time()
             ahead = pending.result()
             pending = pool.submit(upcoming, DEFAULT_SETTINGS)
