@@ -42,6 +42,7 @@ _WINDOWS_HELD = 2
 _CHUNK_ROWS = 65_536  # sketch rows read and bucketed at a time (loading, catching up)
 _SKETCH = table_of(DedupeSketch)
 _GENERATION = table_of(DedupeGeneration)
+_TOKEN = select(_GENERATION.c.token).where(_GENERATION.c.id == 1)  # read before every lookup: built once
 _ROW_COLUMNS = (_SKETCH.c.seq, _SKETCH.c.item_id, _SKETCH.c.published_epoch, _SKETCH.c.bands)
 # `rows` sketch rows from `start` on (the last row read, or 0), articles' and others', for `_catch_up`.
 _APPENDED = (
@@ -174,7 +175,7 @@ _REGISTRY_LOCK = threading.Lock()
 
 def _token(connection: Connection) -> str:
     """The generation token, made on first use (after a rebuild, or in a new database)."""
-    token = connection.execute(select(_GENERATION.c.token).where(_GENERATION.c.id == 1)).scalar()
+    token = connection.execute(_TOKEN).scalar()
     if token is None:
         token = uuid.uuid4().hex
         connection.execute(insert(_GENERATION).values(id=1, token=token))
