@@ -143,6 +143,6 @@ def _credited(item_id: int, *, session: Session) -> str | None:
 
 
 def _elect(*story_ids: int, session: Session, now: datetime) -> None:
-    elect_stories(story_ids, resolver_of(tuple(credit_aliases(session=session))), session=session, now=now)
+    elect_stories(story_ids, resolver_of(credit_aliases(session=session)), session=session, now=now)
     # The election wrote with Core statements: the stories and items this session holds reload.
     session.expire_all()

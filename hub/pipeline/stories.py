@@ -104,7 +104,7 @@ class _Batch:
         self.settings_token = cache.settings_token(settings)
         self.now = datetime.now(UTC)
         self.index = SqlIndex(session, window=timedelta(days=settings.article_window_days))
-        self.resolver = resolver_of(tuple(credit_aliases(session=session)))
+        self.resolver = resolver_of(credit_aliases(session=session))
         self.items = {item.id: item for item in items}
         self.kept = [item for item in items if item.story_id is not None]
         self.fresh = [item for item in items if item.story_id is None]

@@ -67,11 +67,11 @@ _CREDIT_ALIASES = select(
 )
 
 
-def credit_aliases(*, session: Session) -> list[Row[Any]]:
+def credit_aliases(*, session: Session) -> tuple[Row[Any], ...]:
     """Every source's id, names, URLs and priority: what credit lines resolve against, read as plain
     rows (each harvest's story stage reads them; loading full `Source` objects cost more than the rest
-    of a small harvest's lookups)."""
-    return list(session.execute(_CREDIT_ALIASES).all())
+    of a small harvest's lookups). A tuple: `hub.pipeline.election.resolver_of` keeps its resolver by it."""
+    return tuple(session.execute(_CREDIT_ALIASES).all())
 
 
 def get_source(source_id: str, *, session: Session) -> Source | None:

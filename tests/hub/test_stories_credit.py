@@ -153,7 +153,7 @@ def test_a_source_whose_site_moves_is_credited_by_its_new_host_at_once(session: 
         configs = [SourceConfig.model_validate({**shared, **source}) for source in sources]
         sync_sources(configs, session=session, now=datetime(2026, 11, 20, tzinfo=UTC))
         session.commit()
-        return resolver_of(tuple(credit_aliases(session=session)))
+        return resolver_of(credit_aliases(session=session))
 
     before = synced(MIRRORED)
     moved = [
