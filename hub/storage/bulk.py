@@ -100,7 +100,7 @@ def copy_rows(
 ) -> None:
     """PostgreSQL: insert rows (tuples of the `names` columns' values) with one `COPY ... FROM STDIN` in
     the connection's transaction. Each value goes through its column type's bind processing first, as
-    in any other statement (an aware time is refused naive, say).
+    in any other statement (a naive time is refused, say).
 
     Why not an INSERT over unnest arrays: psycopg adapts each array element in Python and the server
     parses the arrays again; a harvest's sketch rows took about three times the client time that way
