@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, insert, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from dedupe import DEFAULT_SETTINGS
 from dedupe.bandmap import BandMap
@@ -48,7 +48,7 @@ from hub.models import (
     StoryMember,
 )
 from hub.pipeline.fingerprint_pool import FingerprintPool
-from hub.pipeline.fingerprints import index_entry, item_fingerprint
+from hub.pipeline.fingerprints import FingerprintCache, index_entry, item_fingerprint
 from hub.pipeline.stories import assign_stories
 from hub.settings import Settings
 from hub.startup import freeze_imports
@@ -311,12 +311,23 @@ class LookupClock:
         return timed
 
 
-def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: FingerprintPool) -> Measured:
-    """Articles [start, start + count) stored as harvests and put in stories by the real stage.
+def measure(
+    engine: Engine,
+    start: int,
+    count: int,
+    clock: LookupClock,
+    pool: FingerprintPool,
+    *,
+    together: int,
+    cache: FingerprintCache,
+) -> Measured:
+    """Articles [start, start + count) stored as harvests and put in stories by the real stage, run on
+    `together` harvests (of as many sources) at a time, as the hub's store queue runs it on those that
+    waited behind a store.
 
-    With a pool, each harvest's items go to its worker as the harvest before them enters the stage, as
-    a hub harvesting several sources hands them over while it stores another; the time the stage then
-    waits for them, and the copying to and from the worker, are timed with the stage.
+    With a pool, each stage's items go to its worker as the stage before them runs, as a hub harvesting
+    several sources hands them over while it stores another; the time the stage then waits for them,
+    and the copying to and from the worker, are timed with the stage.
     """
     _add_sources(engine, set(MEASURED_SOURCES))
     ids: dict[int, int] = {}
@@ -324,14 +335,21 @@ def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: Fi
     clock.seconds.clear()
     firsts = range(start, start + count, HARVEST_SIZE)
     harvests = [range(first, min(first + HARVEST_SIZE, start + count)) for first in firsts]
-    upcoming = _harvest_items(harvests[0])
+    stages = [harvests[first : first + together] for first in range(0, len(harvests), together)]
+    upcoming = _stage_items(stages[0])
     pending = pool.submit(upcoming, DEFAULT_SETTINGS)
-    for numbers, following in zip(harvests, [*harvests[1:], range(0)], strict=True):
-        source_id = _measured_source(numbers[0] // HARVEST_SIZE)
-        items, upcoming = upcoming, _harvest_items(following)
-        with session_scope(engine) as session:
-            harvest = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=START)
-            store_items(items, session=session, harvest_id=harvest.id or 0, source_id=source_id, now=START)
+    for numbers, following in zip(stages, [*stages[1:], []], strict=True):
+        stored: dict[int, str] = {}
+        for harvest_numbers in numbers:
+            source_id = _measured_source(harvest_numbers[0] // HARVEST_SIZE)
+            with session_scope(engine) as session:
+                harvest = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=START)
+                items = _harvest_items(harvest_numbers)
+                store_items(
+                    items, session=session, harvest_id=harvest.id or 0, source_id=source_id, now=START
+                )
+            stored[harvest.id or 0] = source_id
+        upcoming = _stage_items(following)
         # The stage in a transaction of its own, so that its commit (writing the pages its index rows
         # dirtied) is timed with it and the items' own rows are not.
         with session_scope(engine) as session:
@@ -340,7 +358,7 @@ def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: Fi
             began, cpu_began = time.perf_counter(), time.process_time()
             ahead = pending.result()
             pending = pool.submit(upcoming, DEFAULT_SETTINGS)
-            assign_stories(source_id, harvest.id or 0, session=session, ahead=ahead)
+            assign_stories(stored, session=session, ahead=ahead, cache=cache)
             session.flush()
             stage_done, stage_cpu = time.perf_counter(), time.process_time()
         stage += stage_done - began
@@ -348,7 +366,7 @@ def measure(engine: Engine, start: int, count: int, clock: LookupClock, pool: Fi
         committed += time.perf_counter() - began
         committed_cpu += time.process_time() - cpu_began
         with Session(engine) as session:
-            query = select(StoredItem.url, StoredItem.id).where(StoredItem.harvest_id == harvest.id)
+            query = select(StoredItem.url, StoredItem.id).where(col(StoredItem.harvest_id).in_(stored))
             ids |= {_number(url): item_id for url, item_id in session.execute(query)}
     found, copies, wrong = _verdicts(engine, range(start, start + count), ids)
     return Measured(
@@ -386,6 +404,11 @@ def _verdicts(engine: Engine, numbers: range, ids: dict[int, int]) -> tuple[int,
 
 def _number(url: str) -> int:
     return int(url.rsplit("-", 1)[1].removesuffix(".html"))
+
+
+def _stage_items(harvests: list[range]) -> list[Item]:
+    """The items of the harvests one stage takes."""
+    return [item for numbers in harvests for item in _harvest_items(numbers)]
 
 
 def _harvest_items(numbers: range) -> list[Item]:
@@ -456,7 +479,7 @@ def _settle(engine: Engine) -> None:
 def _report(phase: str, m: Measured) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"  {phase:>12}: stage {m.items_per_s:,.0f} items/s ({m.cpu_ms:.2f} ms CPU/item),"
+        f"  {phase:>25}: stage {m.items_per_s:,.0f} items/s ({m.cpu_ms:.2f} ms CPU/item),"
         f" with its commit {m.committed_per_s:,.0f} items/s ({m.committed_cpu_ms:.2f} ms CPU/item),"
         f" lookup {m.lookup_ms:.3f} ms/item (exact keys {m.exact_keys_ms:.3f}, band map {m.band_map_ms:.3f})"
         f" | copies found {m.matched_copies}/{m.copies},"
@@ -480,7 +503,13 @@ def main() -> None:
         default=Settings().fingerprint_workers,
         help="processes fingerprinting harvests ahead of the stage (0: in the stage); default: the hub's",
     )
+    parser.add_argument(
+        "--together",
+        default="1,4",
+        help="harvests of 50 whose items one stage takes, as the store queue puts them (one run each)",
+    )
     args = parser.parse_args()
+    togethers = [int(count) for count in args.together.split(",")]
     freeze_imports()  # as the hub's command line does
     PER_DAY = args.per_day
     sizes = sorted(int(size) for size in args.sizes.split(","))
@@ -498,13 +527,21 @@ def main() -> None:
             rate = fill(url, archived, size)
             print(f"archive {size:>9,}: bulk fill {rate:,.0f}/s", flush=True)
             _settle(engine)
-            load_window(engine, _published(size))
-            _warm(pool)
-            # First after the fill: no fingerprint of the recent archive is cached (a worker just
-            # started); then the next ones, with the first ones cached (a worker that has been running).
-            for phase, first in (("just started", size), ("running", size + args.measure)):
-                _report(phase, measure(engine, first, args.measure, clock, pool))
-            archived = size + 2 * args.measure
+            first = size
+            for together in togethers:
+                load_window(engine, _published(size))
+                _warm(pool)
+                # First after the fill: no fingerprint of the recent archive is cached (a worker just
+                # started); then the next ones, with the first ones cached (a worker that has been
+                # running). Each number of harvests together starts so afresh.
+                cache = FingerprintCache()
+                for phase in ("just started", "running"):
+                    measured = measure(
+                        engine, first, args.measure, clock, pool, together=together, cache=cache
+                    )
+                    _report(f"{phase}, {together} together", measured)
+                    first += args.measure
+            archived = first
             pool.close()  # the fill forks: no pool threads meanwhile
         engine.dispose()
 

@@ -15,7 +15,7 @@ from connectors.fetch import FetchPolicy, PoliteClient
 from hub.db import session_scope
 from hub.errors import ConfigError
 from hub.models import HarvestTrigger, Source
-from hub.pipeline import run_harvest
+from hub.pipeline import run_harvest, store_queue
 from hub.pipeline.fetcher import RecordingFetcher
 from hub.settings import Settings
 from hub.storage.harvests import HarvestOutcome
@@ -36,10 +36,12 @@ async def harvest_sources(
 
     1. load the sources; an unknown id is a `ConfigError` naming it, before anything is fetched;
     2. open one `PoliteClient` trusting the hosts of every configured source;
-    3. run `run_harvest` per source under a semaphore, reporting each outcome as it lands.
+    3. run `run_harvest` per source under a semaphore, reporting each outcome as it lands; the harvests
+       that finish while another is being stored are stored together (`hub.pipeline.store_queue`).
     """
     sources, every_source = _load(source_ids, engine)
     gate = asyncio.Semaphore(max(1, settings.harvest_concurrency))
+    queue = store_queue(engine, settings)
     async with PoliteClient(fetch_policy(settings, every_source)) as client:
 
         async def one(source_id: str) -> HarvestOutcome:
@@ -51,6 +53,7 @@ async def harvest_sources(
                     fetcher=fetcher,
                     settings=settings,
                     trigger=HarvestTrigger(trigger),
+                    queue=queue,
                 )
             if on_progress is not None:
                 on_progress(outcome)

@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -27,6 +26,7 @@ from hub.models import Harvest, HarvestStatus, HarvestTrigger, Source
 from hub.pipeline.fetcher import FetchLog, RecordingFetcher, ReplayFetcher
 from hub.pipeline.fingerprint_pool import Ahead, shared_pool
 from hub.pipeline.normalise import normalise_record
+from hub.pipeline.store_queue import StoreQueue
 from hub.pipeline.stories import assign_stories
 from hub.schedule import next_harvest_at
 from hub.settings import Settings
@@ -42,7 +42,16 @@ from hub.storage.harvests import (
 from hub.storage.items import StoreCounts, entry_digests, is_entry_unchanged, store_items
 from hub.storage.sources import record_health, spec_of
 
-__all__ = ["STAGES", "StageContext", "run_harvest"]
+__all__ = [
+    "STAGES",
+    "STORED_TOGETHER_MAX_ITEMS",
+    "Finished",
+    "HarvestStore",
+    "StageContext",
+    "run_harvest",
+    "store_harvests",
+    "store_queue",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +60,10 @@ _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)")
 # Entry digests of a source read at once for a harvest's questions, at most: reading a portal's whole
 # archive took 250-700 ms a harvest at 41,000 items, where a feed page's 50 index lookups take 30-70 ms.
 DIGESTS_READ_WHOLE = 2000
+# Items of the harvests stored together in one transaction, at most (a harvest alone may hold more): the
+# story stage's fixed part is spread over them, and the lock it holds stays short.
+STORED_TOGETHER_MAX_ITEMS = 500
+_STORING = (HarvestStatus.SUCCESS, HarvestStatus.PARTIAL)  # statuses whose items are stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +105,7 @@ async def run_harvest(
     fetcher: RecordingFetcher | ReplayFetcher,
     settings: Settings,
     trigger: HarvestTrigger = HarvestTrigger.CLI,
+    queue: HarvestStore | None = None,
 ) -> HarvestOutcome:
     """Harvest one source, in these steps:
 
@@ -104,6 +118,9 @@ async def run_harvest(
     5. otherwise, in ONE transaction: store the items (new / version / unchanged), the issues, the
        fetch validators; close the harvest with counters, bytes and HTTP status; update the source's
        health and next harvest time. A 304 or an unchanged payload stores no item and no validator.
+
+    Steps 4 and 5 go through `queue` (`store_queue`): harvests of one `harvest_sources` that finish while
+    another is being stored share the next transaction, and its story stage.
     """
     started = datetime.now(UTC)
     harvest_id, source = _open(engine, source_id, trigger, started)
@@ -111,18 +128,19 @@ async def run_harvest(
     logger.info("harvest started (%s)", trigger, extra=log)
     stage_ctx = StageContext(source.url, started, timedelta(minutes=settings.future_date_tolerance_minutes))
     collected = await _collect(source, fetcher, stage_ctx, engine, replay=trigger == HarvestTrigger.REPROCESS)
-    # The store runs in a worker thread: it waits on the database (SQLite's write lock, PostgreSQL's
-    # story lock), and the event loop must meanwhile keep serving the other sources' fetches.
-    dedupe = settings.dedupe()
     # Fingerprinted in a worker process while this process stores the other sources' harvests.
-    ahead = await shared_pool(settings.fingerprint_workers).fingerprints(collected.items, dedupe)
-    finish = partial(_finish, engine, harvest_id, source_id, fetcher=fetcher, dedupe=dedupe, ahead=ahead)
+    ahead = await shared_pool(settings.fingerprint_workers).fingerprints(collected.items, settings.dedupe())
+    # Stored in a worker thread, with the harvests that finished meanwhile: the store waits on the
+    # database (SQLite's write lock, PostgreSQL's story lock), and the event loop must meanwhile keep
+    # serving the other sources' fetches.
+    queue = queue or store_queue(engine, settings)
+    finished = Finished(harvest_id, source_id, collected, fetcher, ahead)
     try:
-        harvest = await asyncio.to_thread(finish, collected)
+        harvest = await queue.store(finished)
     except Exception as exc:  # the store refused: report it on the harvest row, keep the process alive
         logger.exception("storing the harvest failed", extra=log)
         failed = _Collected(issues=collected.issues, failure=Issue("store", "storage.error", f"{exc}"))
-        harvest = await asyncio.to_thread(finish, failed)
+        harvest = await queue.store(replace(finished, collected=failed, ahead={}))
     logger.info("harvest %s", harvest.status, extra=log)
     return outcome_of(harvest)
 
@@ -188,39 +206,74 @@ def _take(record: RawRecord, ctx: StageContext, collected: _Collected) -> None:
     collected.items.append(value)
 
 
-def _finish(
-    engine: Engine,
-    harvest_id: int,
-    source_id: str,
-    collected: _Collected,
-    *,
-    fetcher: RecordingFetcher | ReplayFetcher,
-    dedupe: DedupeSettings,
-    ahead: Ahead | None = None,
-) -> Harvest:
-    """Step 5 (or 4): everything this harvest writes, in one transaction."""
-    status = _status(collected, fetcher.log.not_modified)
-    issues = [*collected.issues, *([collected.failure] if collected.failure else [])]
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A harvest collected and fingerprinted, waiting to be stored."""
+
+    harvest_id: int
+    source_id: str
+    collected: _Collected
+    fetcher: RecordingFetcher | ReplayFetcher
+    ahead: Ahead  # fingerprints made in the worker process
+
+
+HarvestStore = StoreQueue[Finished, Harvest]
+
+
+def store_queue(engine: Engine, settings: Settings) -> HarvestStore:
+    """Where harvests wait to be stored, together with those that finish meanwhile."""
+    return StoreQueue(
+        partial(store_harvests, engine, settings.dedupe()),
+        weight=lambda finished: len(finished.collected.items),
+        max_weight=STORED_TOGETHER_MAX_ITEMS,
+    )
+
+
+def store_harvests(engine: Engine, dedupe: DedupeSettings, harvests: Sequence[Finished]) -> list[Harvest]:
+    """Step 5 (or 4) of each harvest, in one transaction, with one story stage for all their items."""
     now = datetime.now(UTC)
     with session_scope(engine) as session:
-        counts = StoreCounts()
-        if status in (HarvestStatus.SUCCESS, HarvestStatus.PARTIAL):
-            counts = store_items(
-                collected.items, session=session, harvest_id=harvest_id, source_id=source_id, now=now
-            )
-            # one story per item; see stories.py
-            assign_stories(source_id, harvest_id, session=session, settings=dedupe, ahead=ahead)
-            fetcher.log.commit(source_id, session=session, now=now)
-        record_issues(harvest_id, issues, session=session)
-        totals = _totals(status, collected, counts, fetcher.log)
-        harvest = close_harvest(harvest_id, totals, session=session, error_count=len(issues), now=now)
-        source = session.get_one(Source, source_id)
-        error = (collected.failure.code, collected.failure.message) if collected.failure else None
-        due = _next_due(
-            source, now, failed=error is not None, retry_after=collected.retry_after, first=fetcher.log.first
-        )
-        record_health(source, status=status, now=now, next_harvest_at=due, error=error)
-        return harvest
+        statuses = [_status(finished.collected, finished.fetcher.log.not_modified) for finished in harvests]
+        pairs = list(zip(harvests, statuses, strict=True))
+        counts = [_store_items(finished, status, session=session, now=now) for finished, status in pairs]
+        stored = {finished.harvest_id: finished.source_id for finished, status in pairs if status in _STORING}
+        if stored:  # one story per item; see stories.py
+            ahead = {key: made for finished in harvests for key, made in finished.ahead.items()}
+            assign_stories(stored, session=session, settings=dedupe, ahead=ahead)
+        return [
+            _close(finished, status, stored_counts, session=session, now=now)
+            for (finished, status), stored_counts in zip(pairs, counts, strict=True)
+        ]
+
+
+def _store_items(
+    finished: Finished, status: HarvestStatus, *, session: Session, now: datetime
+) -> StoreCounts:
+    """The harvest's items, when its status stores any."""
+    if status not in _STORING:
+        return StoreCounts()
+    items, harvest_id, source_id = finished.collected.items, finished.harvest_id, finished.source_id
+    return store_items(items, session=session, harvest_id=harvest_id, source_id=source_id, now=now)
+
+
+def _close(
+    finished: Finished, status: HarvestStatus, counts: StoreCounts, *, session: Session, now: datetime
+) -> Harvest:
+    """A harvest's validators, issues, counters and its source's health, after its items are stored."""
+    collected, fetcher = finished.collected, finished.fetcher
+    if status in _STORING:
+        fetcher.log.commit(finished.source_id, session=session, now=now)
+    issues = [*collected.issues, *([collected.failure] if collected.failure else [])]
+    record_issues(finished.harvest_id, issues, session=session)
+    totals = _totals(status, collected, counts, fetcher.log)
+    harvest = close_harvest(finished.harvest_id, totals, session=session, error_count=len(issues), now=now)
+    source = session.get_one(Source, finished.source_id)
+    error = (collected.failure.code, collected.failure.message) if collected.failure else None
+    due = _next_due(
+        source, now, failed=error is not None, retry_after=collected.retry_after, first=fetcher.log.first
+    )
+    record_health(source, status=status, now=now, next_harvest_at=due, error=error)
+    return harvest
 
 
 def _status(collected: _Collected, not_modified: bool) -> HarvestStatus:

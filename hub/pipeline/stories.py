@@ -59,22 +59,24 @@ class StoryCounts:
 
 
 def assign_stories(
-    source_id: str,
-    harvest_id: int,
+    harvests: Mapping[int, str],
     *,
     session: Session,
     settings: DedupeSettings = DEFAULT_SETTINGS,
     cache: FingerprintCache = _CACHE,
     ahead: Ahead | None = None,
 ) -> StoryCounts:
-    """Steps: 1. take the story lock; 2. the source's items without a story and those this harvest
+    """`harvests`: harvest id -> source id, of one harvest or of several stored together (by
+    `hub.pipeline.store_queue`, which spreads the stage's fixed cost, some 20 statements, over them).
+
+    Steps: 1. take the story lock; 2. the sources' items without a story and those these harvests
     changed; 3. fingerprint them and look up the new ones' candidates, all at once; 4. per new item,
     oldest first: best match among its candidates and the batch's items already in a story -> join
     that story or start one; 5. write stories, members and index rows in bulk; 6. elect the canonical
     original of every story that gained or changed a member. `ahead`: fingerprints made beforehand
     (by `hub.pipeline.fingerprint_pool`, with these settings), taken for the items whose inputs match."""
     store.lock_stories(session=session)
-    items = store.items_to_assign(source_id, harvest_id, session=session)
+    items = store.items_to_assign(harvests, session=session)
     if not items:
         return StoryCounts()
     batch = _Batch(items, session=session, settings=settings, cache=cache, ahead=ahead)
@@ -82,9 +84,8 @@ def assign_stories(
     touched = batch.write(started, joined)
     elect_stories(touched, batch.resolver, session=session, now=batch.now)
     counts = StoryCounts(len(started), len(joined), len(batch.kept))
-    logger.info(
-        "stories: %s", counts, extra={"source_id": source_id, "harvest_id": harvest_id, "stage": STAGE}
-    )
+    stored = ", ".join(f"{source_id} #{harvest_id}" for harvest_id, source_id in harvests.items())
+    logger.info("stories of %s: %s", stored, counts, extra={"stage": STAGE})
     return counts
 
 

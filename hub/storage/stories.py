@@ -119,20 +119,27 @@ def lock_stories(*, session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK})
 
 
-def items_to_assign(source_id: str, harvest_id: int, *, session: Session) -> list[Row[Any]]:
-    """Items of the source without a story, and those this harvest stored or changed; oldest first.
-    Rows of the columns fingerprints read plus story and credit line: no ORM object per item."""
-    return list(session.execute(_to_assign(), {"source_id": source_id, "harvest_id": harvest_id}))
+def items_to_assign(harvests: Mapping[int, str], *, session: Session) -> list[Row[Any]]:
+    """Harvest id -> its source's id: the items of those sources without a story, and those the harvests
+    stored or changed; oldest first. Rows of the columns fingerprints read plus story and credit line: no
+    ORM object per item."""
+    return list(
+        session.execute(
+            _to_assign(), {"source_ids": sorted(set(harvests.values())), "harvest_ids": sorted(harvests)}
+        )
+    )
 
 
 @lru_cache(maxsize=1)
 def _to_assign() -> Select[Any]:
     # Two index lookups (`ix_stored_item_unassigned`, `ix_stored_item_harvest`), not one condition with
-    # OR: the databases answer that by reading every item of the source.
-    source = col(StoredItem.source_id) == bindparam("source_id")
-    unassigned = select(col(StoredItem.id)).where(source, col(StoredItem.story_id).is_(None))
+    # OR: the databases answer that by reading every item of the sources.
+    unassigned = select(col(StoredItem.id)).where(
+        col(StoredItem.source_id).in_(bindparam("source_ids", expanding=True)),
+        col(StoredItem.story_id).is_(None),
+    )
     harvested = select(col(StoredItem.id)).where(
-        source, col(StoredItem.harvest_id) == bindparam("harvest_id")
+        col(StoredItem.harvest_id).in_(bindparam("harvest_ids", expanding=True))
     )
     return (
         select(*FINGERPRINT_COLUMNS, col(StoredItem.story_id), col(StoredItem.credited_source))

@@ -71,7 +71,7 @@ def _same(a: Fingerprint, b: Fingerprint) -> bool:
 def _harvest(session: Session, source_id: str, item: Item, ahead: Any, cache: FingerprintCache) -> None:
     row = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=NOW)
     store_items([item], session=session, harvest_id=row.id or 0, source_id=source_id, now=NOW)
-    stories.assign_stories(source_id, row.id or 0, session=session, cache=cache, ahead=ahead)
+    stories.assign_stories({row.id or 0: source_id}, session=session, cache=cache, ahead=ahead)
     session.commit()
 
 

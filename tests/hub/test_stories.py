@@ -111,7 +111,7 @@ def harvest(
     """Store a batch as one harvest of `source_id` would, then run the story stage."""
     row = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=NOW)
     store_items(list(items), session=session, harvest_id=row.id or 0, source_id=source_id, now=NOW)
-    counts = assign_stories(source_id, row.id or 0, session=session, settings=settings)
+    counts = assign_stories({row.id or 0: source_id}, session=session, settings=settings)
     session.commit()
     return counts
 
@@ -282,7 +282,7 @@ def test_candidates_are_screened_by_their_stored_signature_but_never_by_exact_ke
         row = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=NOW)
         store_items([item], session=session, harvest_id=row.id or 0, source_id=source_id, now=NOW)
         cache = FingerprintCache()
-        assign_stories(source_id, row.id or 0, session=session, settings=strict, cache=cache)
+        assign_stories({row.id or 0: source_id}, session=session, settings=strict, cache=cache)
         fingerprinted.append(len(cache))
     session.commit()
     assert fingerprinted == [1, 2]  # the screened original's text was never read; the same page's was
@@ -332,7 +332,7 @@ def test_the_stage_takes_the_harvests_items_and_the_sources_items_left_without_a
 def test_the_stage_finds_its_items_by_index_not_by_reading_the_whole_source(tmp_path: Path) -> None:
     # A condition with OR read every item of the source at each harvest, tens of thousands on a big portal.
     reads = plans_of(
-        lambda session: items_to_assign("mae-tin-tuc", 7, session=session), tmp_path, "stored_item"
+        lambda session: items_to_assign({7: "mae-tin-tuc"}, session=session), tmp_path, "stored_item"
     )
     assert any("ix_stored_item_unassigned" in read for read in reads), reads
     assert any("ix_stored_item_harvest" in read for read in reads), reads
