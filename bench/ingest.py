@@ -81,6 +81,21 @@ class ParseCounter(logging.Handler):
             self.entries += int(cast(tuple[int, str], record.args)[0])
 
 
+class StageCounter(logging.Handler):
+    """Counts the story stages and the harvests they took (the stage's "stories of ..." log line): the
+    store queue stores the harvests that finish while another is being stored together."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.stages = 0
+        self.harvests = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("stories of"):
+            self.stages += 1
+            self.harvests += str(cast(tuple[str, object], record.args)[0]).count("#")
+
+
 def timed(label: str, items: Callable[[Any], int], work: Callable[[], Any]) -> tuple[Run, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
     result = work()
@@ -128,9 +143,14 @@ def bench_database(label: str, url: str, sources_file: Path, counter: ParseCount
     """(a) cold harvest and (b) the all-304 harvest into a fresh database at `url`."""
     settings = bench_settings(url)
     engine = prepared(url, sources_file)
+    stages = StageCounter()
+    logging.getLogger("hub.pipeline.stories").addHandler(stages)
+    logging.getLogger("hub.pipeline.stories").setLevel(logging.INFO)
     try:
         cold, outcomes = timed(f"{label}: cold harvest", _new_items, lambda: harvest_all(settings, engine))
         _check(outcomes, {HarvestStatus.SUCCESS})
+        if stages.stages:
+            print(f"{label} cold: {stages.harvests} harvests stored in {stages.stages} story stages")
         before, counter.feeds, counter.entries = table_rows(engine), 0, 0
         warm, outcomes = timed(f"{label}: all 304", _written, lambda: harvest_all(settings, engine))
         _check(outcomes, {HarvestStatus.NOT_MODIFIED})
@@ -144,6 +164,7 @@ def bench_database(label: str, url: str, sources_file: Path, counter: ParseCount
         assert not any(grown.values()), "the 304 harvest added rows"
         return [cold, warm]
     finally:
+        logging.getLogger("hub.pipeline.stories").removeHandler(stages)
         engine.dispose()
 
 
