@@ -28,7 +28,6 @@ from sqlalchemy import (
     String,
     Table,
     Update,
-    any_,
     bindparam,
     cast,
     func,
@@ -44,9 +43,15 @@ __all__ = ["bound_values", "copy_rows", "insert_rows", "one_of", "update_rows"]
 def one_of(column: ColumnElement[Any], *, postgresql: bool, name: str = "values") -> ColumnElement[bool]:
     """`column` equals one of the values bound as `name` (`bound_values`): an index probe per value
     on both databases, and one statement text whatever the number of values (an expanding IN list
-    renders, and the server parses and plans, a new text for each count)."""
+    renders, and the server parses and plans, a new text for each count).
+
+    On PostgreSQL the values are a set to join (`IN (SELECT unnest(...))`), not `= ANY(array)`: before
+    the column has statistics (a new hub's first harvests) the planner took each value of an `ANY` to
+    match one row in 200, so a batch of 600 seemed to match the whole table, which it then read, testing
+    every row against every value."""
     if postgresql:
-        return column == any_(cast(bindparam(name, type_=String), ARRAY(column.type)))
+        values = func.unnest(cast(bindparam(name, type_=String), ARRAY(column.type)))
+        return column.in_(select(values))
     values = func.json_each(bindparam(name, type_=String)).table_valued("value")
     return column.in_(select(values.c.value))
 

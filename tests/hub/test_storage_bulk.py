@@ -4,16 +4,20 @@ one statement are written exactly as given, types (time zones included) kept; on
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, Select, insert, select
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session
 
-from hub.models import Story, table_of
+from hub.db import make_engine, upgrade_database
+from hub.models import DedupeKey, Story, table_of
 from hub.storage.bulk import bound_values, insert_rows, one_of, update_rows
-from tests.conftest import NOW
+from hub.storage.dedupe_sql import insert_index_rows, key_lookup
+from tests.conftest import BACKENDS, NOW, fresh_database
 
 STORIES = table_of(Story)
 
@@ -126,3 +130,46 @@ def test_values_other_than_integers_and_strings_are_refused(session: Session) ->
     with pytest.raises(TypeError, match="integers or strings, not float"):
         bound_values([1, 2.5], postgresql=True)
     assert bound_values([np.int64(7), 2**62], postgresql=True) == "{7,4611686018427387904}"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_batch_of_keys_in_a_table_never_analysed_is_found_by_index_not_by_testing_every_row(
+    backend: str, tmp_path: Path
+) -> None:
+    # A hub's first harvests run before the database has gathered statistics on `dedupe_key`. Asked as
+    # `key = ANY(array)`, PostgreSQL then assumed each key matches 1 row in 200, so that a batch of 600
+    # keys matched nearly every row: it read the whole table and tested each row against every key, for
+    # each stage (0.5 s a stage at 30,000 keys stored, most of a cold harvest's time).
+    stored = [("url", f"{n:064x}", n) for n in range(20_000)]
+    asked = [f"{n:064x}" for n in range(0, 40_000, 67)]  # 600 keys, half of them stored
+    with fresh_database(backend, tmp_path) as url:
+        upgrade_database(url)
+        engine = make_engine(url)
+        try:
+            with engine.begin() as connection:
+                insert_index_rows(connection, DedupeKey, stored)
+                postgresql = connection.dialect.name == "postgresql"
+                statement = key_lookup(postgresql)
+                values = {"values": bound_values(asked, postgresql=postgresql)}
+                found = {row.item_id for row in connection.execute(statement, values)}
+                plan = _plan(connection, statement, values)
+        finally:
+            engine.dispose()
+    assert found == set(range(0, 20_000, 67))
+    if postgresql:
+        assert "Rows Removed by Filter" not in plan, plan
+    else:
+        assert "SEARCH dedupe_key USING COVERING INDEX ix_dedupe_key_lookup" in plan, plan
+
+
+def _plan(connection: Connection, statement: Select[Any], values: dict[str, str]) -> str:
+    """The plan the database follows for `statement`: PostgreSQL's as run (EXPLAIN ANALYZE), SQLite's
+    query plan."""
+    compiled = statement.compile(connection)
+    parameters = compiled.construct_params(values)
+    if connection.dialect.name == "postgresql":
+        explain = f"EXPLAIN (ANALYZE, COSTS OFF) {compiled}"
+        return "\n".join(row[0] for row in connection.exec_driver_sql(explain, parameters))
+    positional = tuple(parameters[name] for name in compiled.positiontup or ())
+    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", positional)
+    return "\n".join(row[-1] for row in rows)
