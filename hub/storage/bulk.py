@@ -50,8 +50,7 @@ def one_of(column: ColumnElement[Any], *, postgresql: bool, name: str = "values"
     match one row in 200, so a batch of 600 seemed to match the whole table, which it then read, testing
     every row against every value."""
     if postgresql:
-        values = func.unnest(cast(bindparam(name, type_=String), ARRAY(column.type)))
-        return column.in_(select(values))
+        return column.in_(select(func.unnest(cast(bindparam(name, type_=String), ARRAY(column.type)))))
     values = func.json_each(bindparam(name, type_=String)).table_valued("value")
     return column.in_(select(values.c.value))
 
