@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 
 from hub.pipeline.store_queue import StoreQueue
-
-WAIT = 30.0  # seconds; a loaded machine still answers well within it
+from tests.support.waiting import WAIT, until
 
 
 class Store:
@@ -37,12 +36,6 @@ def queue_of(store: Store, max_weight: int = 100) -> StoreQueue[str, str]:
     return StoreQueue(store, weight=len, max_weight=max_weight)
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    async with asyncio.timeout(WAIT):
-        while not condition():
-            await asyncio.sleep(0.005)
-
-
 async def storing_first(queue: StoreQueue[str, str], store: Store, job: str) -> asyncio.Task[str]:
     """`job` stored, and its store under way (held): what comes next waits."""
     task = asyncio.create_task(queue.store(job))
@@ -50,8 +43,16 @@ async def storing_first(queue: StoreQueue[str, str], store: Store, job: str) -> 
     return task
 
 
-async def waiting(queue: StoreQueue[str, str], count: int) -> None:
-    await until(lambda: queue.waiting == count)
+async def behind_a_held_store(
+    store: Store, queue: StoreQueue[str, str], later: Sequence[str]
+) -> list[object]:
+    """ "moit" stored and held; `later` sent meanwhile, all waiting; then the store let go: every
+    outcome, in that order (an error as itself)."""
+    first = await storing_first(queue, store, "moit")
+    tasks = [asyncio.create_task(queue.store(name)) for name in later]
+    await until(lambda: queue.waiting == len(later))
+    store.release.set()
+    return list(await asyncio.gather(first, *tasks, return_exceptions=True))
 
 
 async def test_a_harvest_alone_is_stored_at_once_by_itself() -> None:
@@ -63,11 +64,7 @@ async def test_a_harvest_alone_is_stored_at_once_by_itself() -> None:
 async def test_harvests_finishing_during_a_store_wait_and_go_in_together_in_their_order() -> None:
     store = Store(hold_first=True)
     queue = queue_of(store)
-    first = await storing_first(queue, store, "moit")
-    later = [asyncio.create_task(queue.store(name)) for name in ("hanoi", "danang", "khanhhoa")]
-    await waiting(queue, 3)
-    store.release.set()
-    results = await asyncio.gather(first, *later)
+    results = await behind_a_held_store(store, queue, ["hanoi", "danang", "khanhhoa"])
     assert store.batches == [["moit"], ["hanoi", "danang", "khanhhoa"]]
     assert results == ["đã lưu moit", "đã lưu hanoi", "đã lưu danang", "đã lưu khanhhoa"]
     assert queue.waiting == 0
@@ -75,24 +72,16 @@ async def test_harvests_finishing_during_a_store_wait_and_go_in_together_in_thei
 
 async def test_a_batch_stops_at_its_weight_but_a_heavy_harvest_goes_in_alone() -> None:
     store = Store(hold_first=True)
-    queue = queue_of(store, max_weight=10)
-    first = await storing_first(queue, store, "moit")
     # weights (characters): 6 + 4 fit in 10; 13 goes alone, beyond the cap; then 6
-    later = [asyncio.create_task(queue.store(name)) for name in ("danang", "hue.", "thanhphohanoi", "laocai")]
-    await waiting(queue, 4)
-    store.release.set()
-    await asyncio.gather(first, *later)
+    await behind_a_held_store(
+        store, queue_of(store, max_weight=10), ["danang", "hue.", "thanhphohanoi", "laocai"]
+    )
     assert store.batches == [["moit"], ["danang", "hue."], ["thanhphohanoi"], ["laocai"]]
 
 
 async def test_a_failed_batch_is_stored_again_one_by_one_and_only_the_faulty_harvest_fails() -> None:
     store = Store(hold_first=True)
-    queue = queue_of(store)
-    first = await storing_first(queue, store, "moit")
-    later = [asyncio.create_task(queue.store(name)) for name in ("hanoi", "lỗi-danang", "khanhhoa")]
-    await waiting(queue, 3)
-    store.release.set()
-    outcomes = await asyncio.gather(first, *later, return_exceptions=True)
+    outcomes = await behind_a_held_store(store, queue_of(store), ["hanoi", "lỗi-danang", "khanhhoa"])
     assert store.batches == [
         ["moit"],
         ["hanoi", "lỗi-danang", "khanhhoa"],
@@ -112,7 +101,7 @@ async def test_a_harvest_that_stops_waiting_does_not_hold_up_the_others() -> Non
     first = await storing_first(queue, store, "moit")
     gone = asyncio.create_task(queue.store("hanoi"))
     kept = asyncio.create_task(queue.store("danang"))
-    await waiting(queue, 2)
+    await until(lambda: queue.waiting == 2)
     gone.cancel()
     store.release.set()
     assert list(await asyncio.gather(first, kept)) == ["đã lưu moit", "đã lưu danang"]

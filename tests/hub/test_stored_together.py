@@ -28,8 +28,8 @@ from hub.storage.harvests import HarvestOutcome
 from hub.storage.sources import list_sources
 from tests.conftest import ARTICLES, rss_feed
 from tests.support.http import Reply, serve
+from tests.support.waiting import WAIT, until
 
-WAIT = 30.0  # seconds; a loaded machine still answers well within it
 _GUID, TITLE, BODY = ARTICLES[0]
 MINISTRY = (("moit-2025-0311", TITLE, BODY),)
 # The province's copy: the agency's name before the title and the credit line after the body.
@@ -61,12 +61,6 @@ class HeldQueue:
         if len(self.batches) == 1 and not self.release.wait(WAIT):
             raise TimeoutError("the test never released the first batch")
         return self.store(harvests)
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    async with asyncio.timeout(WAIT):
-        while not condition():
-            await asyncio.sleep(0.005)
 
 
 @pytest.fixture
