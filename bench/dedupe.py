@@ -336,20 +336,19 @@ def measure(
     firsts = range(start, start + count, HARVEST_SIZE)
     harvests = [range(first, min(first + HARVEST_SIZE, start + count)) for first in firsts]
     stages = [harvests[first : first + together] for first in range(0, len(harvests), together)]
-    upcoming = _stage_items(stages[0])
-    pending = pool.submit(upcoming, DEFAULT_SETTINGS)
+    upcoming = [_harvest_items(numbers) for numbers in stages[0]]  # per harvest of the next stage
+    pending = pool.submit([item for items in upcoming for item in items], DEFAULT_SETTINGS)
     for numbers, following in zip(stages, [*stages[1:], []], strict=True):
         stored: dict[int, str] = {}
-        for harvest_numbers in numbers:
+        for harvest_numbers, items in zip(numbers, upcoming, strict=True):
             source_id = _measured_source(harvest_numbers[0] // HARVEST_SIZE)
             with session_scope(engine) as session:
                 harvest = open_harvest(source_id, session=session, trigger=HarvestTrigger.CLI, now=START)
-                items = _harvest_items(harvest_numbers)
                 store_items(
                     items, session=session, harvest_id=harvest.id or 0, source_id=source_id, now=START
                 )
             stored[harvest.id or 0] = source_id
-        upcoming = _stage_items(following)
+        upcoming = [_harvest_items(numbers) for numbers in following]
         # The stage in a transaction of its own, so that its commit (writing the pages its index rows
         # dirtied) is timed with it and the items' own rows are not.
         with session_scope(engine) as session:
@@ -357,7 +356,7 @@ def measure(
             session.connection()
             began, cpu_began = time.perf_counter(), time.process_time()
             ahead = pending.result()
-            pending = pool.submit(upcoming, DEFAULT_SETTINGS)
+            pending = pool.submit([item for items in upcoming for item in items], DEFAULT_SETTINGS)
             assign_stories(stored, session=session, ahead=ahead, cache=cache)
             session.flush()
             stage_done, stage_cpu = time.perf_counter(), time.process_time()
@@ -404,11 +403,6 @@ def _verdicts(engine: Engine, numbers: range, ids: dict[int, int]) -> tuple[int,
 
 def _number(url: str) -> int:
     return int(url.rsplit("-", 1)[1].removesuffix(".html"))
-
-
-def _stage_items(harvests: list[range]) -> list[Item]:
-    """The items of the harvests one stage takes."""
-    return [item for numbers in harvests for item in _harvest_items(numbers)]
 
 
 def _harvest_items(numbers: range) -> list[Item]:
